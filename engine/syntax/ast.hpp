@@ -1,0 +1,260 @@
+// ast.hpp — the syntax tree of rule files, exactly as written: plain structs shaped for the parser, no behaviour.
+#pragma once
+#include <boost/optional.hpp>
+#include <boost/spirit/home/x3/support/ast/variant.hpp>
+#include <string>
+#include <vector>
+
+#include "engine/base/source.hpp"
+
+namespace entitle::ast {
+namespace x3 = boost::spirit::x3;
+
+/// Every node knows its byte span; the parser fills it on success.
+struct Node {
+  SourceSpan span;
+};
+
+// ---------------------------------------------------------------- expressions
+struct Name : Node { std::string name; };
+struct NumberLit : Node { std::string text; };  // "12", "1.3", "50%"
+struct StringLit : Node { std::string value; };
+struct DateLit : Node { std::string text; };    // "2021-03-01"
+struct MonthLit : Node { std::string text; };   // "2021-03"
+
+struct Unary;
+struct Chain;
+struct Comparison;
+struct Postfix;
+struct Call;
+struct Aggregate;
+struct IfExpr;
+
+struct Expr : x3::variant<Name, NumberLit, StringLit, DateLit, MonthLit, x3::forward_ast<Unary>, x3::forward_ast<Chain>,
+                          x3::forward_ast<Comparison>, x3::forward_ast<Postfix>, x3::forward_ast<Call>,
+                          x3::forward_ast<Aggregate>, x3::forward_ast<IfExpr>> {
+  using base_type::base_type;
+  using base_type::operator=;
+};
+
+/// "not x", "-x".
+struct Unary : Node {
+  std::string op;
+  Expr operand;
+};
+/// A flat left-to-right chain of one precedence level: first (op rhs)*; folded by the checker.
+struct OpTail {
+  std::string op;
+  Expr rhs;
+};
+struct Chain : Node {
+  Expr first;
+  std::vector<OpTail> rest;
+};
+/// "a < b".
+struct CmpOp {
+  std::string op;
+  Expr rhs;
+};
+/// "x is absent", "x is not present".
+struct IsTest {
+  bool negated = false;
+  std::string what;
+};
+/// "k in {a, b}", "k not in {a, b}".
+struct InSet {
+  bool negated = false;
+  std::vector<Name> items;
+};
+/// "period within 2021-01 .. 2025-12".
+struct Within {
+  Expr low;
+  Expr high;
+};
+struct CmpTail : x3::variant<CmpOp, IsTest, InSet, Within> {
+  using base_type::base_type;
+  using base_type::operator=;
+};
+struct Comparison : Node {
+  Expr lhs;
+  boost::optional<CmpTail> tail;
+};
+/// ".field" or "[key]" after a primary.
+struct Selector {
+  char kind = '.';
+  std::string name;
+};
+struct Postfix : Node {
+  Expr base;
+  std::vector<Selector> selectors;
+};
+struct Call : Node {
+  std::string fn;
+  std::vector<Expr> args;
+};
+/// count / sum / min / max / any / every over a list, with a filter.
+struct Aggregate : Node {
+  std::string op;
+  boost::optional<Expr> value;  // sum/min/max: what is added up
+  std::string var;
+  Expr list;
+  boost::optional<Expr> filter;     // "where"
+  boost::optional<Expr> predicate;  // every … satisfies
+};
+struct IfExpr : Node {
+  Expr cond;
+  Expr then_branch;
+  Expr else_branch;
+};
+
+// ---------------------------------------------------------------- declarations
+struct TypeRef : Node {
+  bool optional = false;
+  bool list = false;
+  std::string name;
+};
+
+struct EnumValue : Node {
+  std::string name;
+  boost::optional<std::string> label;
+};
+struct EnumDecl : Node {
+  std::string name;
+  boost::optional<std::string> label;
+  std::vector<EnumValue> values;
+};
+
+struct FieldDecl : Node {
+  std::string name;
+  TypeRef type;
+  boost::optional<Expr> default_value;
+  boost::optional<std::string> label;
+};
+struct EntityDecl : Node {
+  std::string name;
+  boost::optional<std::string> label;
+  std::vector<FieldDecl> fields;
+};
+
+/// "exception NAME "label" when COND = VALUE" on a definition.
+struct DefException : Node {
+  std::string name;
+  boost::optional<std::string> label;
+  Expr when;
+  Expr value;
+};
+struct DefineDecl : Node {
+  std::string entity;
+  std::string name;
+  boost::optional<std::string> label;
+  TypeRef type;
+  boost::optional<Expr> value;  // absent: only the exceptions define it
+  std::vector<DefException> exceptions;
+  boost::optional<std::string> cite;
+};
+
+struct StdAmount : Node {
+  Expr value;
+  boost::optional<std::string> per;
+};
+struct StdValue : Node {
+  std::string from;
+  boost::optional<StdAmount> amount;  // absent: declared unsourced
+  boost::optional<std::string> until;
+};
+struct StdRow : Node {
+  std::string region;  // digits, or "all"
+  boost::optional<std::string> key;
+  std::vector<StdValue> values;
+};
+struct StandardDecl : Node {
+  std::string name;
+  boost::optional<std::string> label;
+  TypeRef type;
+  boost::optional<std::string> per;
+  boost::optional<std::string> by;
+  boost::optional<std::string> cite;
+  std::vector<StdRow> rows;
+};
+
+/// "eligible when C", "amount = E", "members = L".
+struct Clause : Node {
+  std::string what;
+  Expr value;
+};
+struct Excludes : Node {
+  std::string what;  // always "excludes"
+  std::vector<std::string> programs;
+};
+struct ProgramException : Node {
+  std::string name;
+  boost::optional<std::string> label;
+  Expr when;
+  std::vector<Clause> body;
+};
+struct ProgramItem : x3::variant<Clause, Excludes, ProgramException> {
+  using base_type::base_type;
+  using base_type::operator=;
+};
+struct ProgramDecl : Node {
+  std::string name;
+  std::string label;
+  std::string level;   // household | member
+  std::string period;  // monthly | semesterly | yearly
+  boost::optional<std::string> cite;
+  std::vector<ProgramItem> items;
+};
+
+struct TableParam : Node {
+  std::string name;
+  TypeRef type;
+};
+/// One cell: "-" (any), "< x", "a .. b", "{a, b}", or a plain value.
+struct Cell : Node {
+  std::string op;
+  boost::optional<Expr> low;
+  boost::optional<Expr> high;
+  std::vector<std::string> set;
+};
+struct TableDecl : Node {
+  std::string name;
+  boost::optional<std::string> label;
+  std::vector<TableParam> params;
+  TypeRef result;
+  std::string hit;
+  boost::optional<std::string> cite;
+  std::vector<std::vector<Cell>> rows;
+};
+
+struct HouseholdSource : Node {
+  std::string kind;  // "inline" (text is JSON) or "file" (text is a path)
+  std::string text;
+};
+struct Expectation : Node {
+  std::string program;
+  std::string field;
+  boost::optional<std::string> member;
+  Expr value;
+};
+struct TestDecl : Node {
+  std::string name;
+  std::string month;
+  HouseholdSource household;
+  std::vector<Expectation> expects;
+};
+
+struct Decl : x3::variant<EnumDecl, EntityDecl, DefineDecl, StandardDecl, ProgramDecl, TableDecl, TestDecl> {
+  using base_type::base_type;
+  using base_type::operator=;
+};
+
+/// One parsed file.
+struct RuleFile {
+  FileId file = 0;
+  std::vector<Decl> decls;
+};
+
+/// The span of whatever node an expression holds.
+SourceSpan span_of(const Expr& e);
+
+}  // namespace entitle::ast

@@ -1,0 +1,112 @@
+// primitives.hpp — hand-written leaf parsers: keywords with word boundaries, identifiers (UTF-8 allowed), span annotation.
+#pragma once
+#include <string>
+#include <type_traits>
+
+#include "engine/syntax/ast.hpp"
+#include "engine/syntax/grammar/config.hpp"
+
+namespace entitle::grammar {
+
+/// An identifier character: ASCII letter, digit, underscore, or any byte of a multi-byte UTF-8 sequence.
+inline bool is_ident_char(char c) {
+  unsigned char u = static_cast<unsigned char>(c);
+  return (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || u == '_' || u >= 0x80;
+}
+
+/// The language's reserved words: not usable as names.
+bool is_reserved_word(std::string const& w);
+
+/// A keyword: matches the word (or its Chinese alias) only when not followed by an identifier character.
+struct keyword_parser : x3::parser<keyword_parser> {
+  using attribute_type = x3::unused_type;
+  static bool const has_attribute = false;
+  char const* word;
+  char const* alias = nullptr;
+
+  template <typename It>
+  static bool match(It& first, It const& last, char const* w) {
+    It it = first;
+    for (char const* p = w; *p; ++p, ++it)
+      if (it == last || *it != *p) return false;
+    if (it != last && is_ident_char(*it)) return false;
+    first = it;
+    return true;
+  }
+  template <typename It, typename Ctx, typename RCtx, typename Attr>
+  bool parse(It& first, It const& last, Ctx const& ctx, RCtx&, Attr&) const {
+    x3::skip_over(first, last, ctx);
+    return match(first, last, word) || (alias && match(first, last, alias));
+  }
+};
+inline keyword_parser kw(char const* word, char const* alias = nullptr) { return keyword_parser{{}, word, alias}; }
+
+/// A name: a letter, underscore or non-ASCII character, then letters, digits, underscores; never a reserved word.
+struct identifier_parser : x3::parser<identifier_parser> {
+  using attribute_type = std::string;
+  static bool const has_attribute = true;
+  template <typename It, typename Ctx, typename RCtx, typename Attr>
+  bool parse(It& first, It const& last, Ctx const& ctx, RCtx&, Attr& attr) const {
+    x3::skip_over(first, last, ctx);
+    It it = first;
+    if (it == last || !is_ident_char(*it) || (*it >= '0' && *it <= '9')) return false;
+    while (it != last && is_ident_char(*it)) ++it;
+    std::string word(first, it);
+    if (is_reserved_word(word)) return false;
+    x3::traits::move_to(word, attr);
+    first = it;
+    return true;
+  }
+};
+identifier_parser const identifier{};
+
+/// A word after '.' or '[': any name, reserved or not (a field may be called "per").
+struct word_parser : x3::parser<word_parser> {
+  using attribute_type = std::string;
+  static bool const has_attribute = true;
+  template <typename It, typename Ctx, typename RCtx, typename Attr>
+  bool parse(It& first, It const& last, Ctx const& ctx, RCtx&, Attr& a) const {
+    x3::skip_over(first, last, ctx);
+    It it = first;
+    if (it == last || !is_ident_char(*it) || (*it >= '0' && *it <= '9')) return false;
+    while (it != last && is_ident_char(*it)) ++it;
+    x3::traits::move_to(std::string(first, it), a);
+    first = it;
+    return true;
+  }
+};
+word_parser const word{};
+
+/// Fills a node's span from the matched range (after the skipper).
+struct annotate_span {
+  template <typename It, typename T, typename Ctx>
+  void on_success(It const& first, It const& last, T& node, Ctx const&) const {
+    if constexpr (std::is_base_of_v<ast::Node, T>) {
+      node.span.file = current_target.file;
+      node.span.begin = static_cast<std::uint32_t>(first - current_target.begin);
+      node.span.end = static_cast<std::uint32_t>(last - current_target.begin);
+    }
+  }
+};
+
+}  // namespace entitle::grammar
+
+namespace boost::spirit::x3 {
+template <>
+struct get_info<entitle::grammar::keyword_parser> {
+  using result_type = std::string;
+  std::string operator()(entitle::grammar::keyword_parser const& p) const { return "'" + std::string(p.word) + "'"; }
+};
+template <>
+struct get_info<entitle::grammar::identifier_parser> {
+  using result_type = std::string;
+  std::string operator()(entitle::grammar::identifier_parser const&) const { return "a name"; }
+};
+}  // namespace boost::spirit::x3
+namespace boost::spirit::x3 {
+template <>
+struct get_info<entitle::grammar::word_parser> {
+  using result_type = std::string;
+  std::string operator()(entitle::grammar::word_parser const&) const { return "a name"; }
+};
+}  // namespace boost::spirit::x3
