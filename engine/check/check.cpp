@@ -1,0 +1,507 @@
+// check.cpp — the checking pipeline: declare, resolve schema, bind bodies, then whole-set checks.
+#include "engine/check/check.hpp"
+
+#include <map>
+#include <set>
+
+#include "engine/check/binder.hpp"
+#include "engine/check/set_checks.hpp"
+#include "engine/check/type_names.hpp"
+
+namespace entitle {
+namespace x3 = boost::spirit::x3;
+namespace {
+
+using ir::Type;
+using ir::TypeKind;
+
+std::string opt(const boost::optional<std::string>& s) { return s ? *s : std::string(); }
+
+class Checker {
+public:
+  Checker(const SourceManager& sm, DiagnosticSink& sink) : sm_(sm), sink_(sink), binder_(rs_, sm, sink) {}
+
+  std::optional<ir::RuleSet> run(const std::vector<ast::RuleFile>& files) {
+    for (const auto& f : files)
+      for (const auto& d : f.decls) declare(d);
+    for (std::size_t i = 0; i < rs_.entities.size(); ++i)
+      if (rs_.entities[i].name == "household") rs_.root_entity = int(i);
+    if (rs_.root_entity < 0) sink_.report_unlocated(DiagKind::MissingRootEntity);
+    resolve_fields();
+    // Signatures before bodies, so bodies may refer to anything in any order.
+    for (auto& [t, decl] : table_decls_) bind_table(t, *decl);
+    for (auto& [st, decl] : standard_decls_) bind_standard_header(st, *decl);
+    for (auto& [p, decl] : program_decls_) bind_program_header(p, *decl);
+    for (auto& [def, decl] : define_decls_) bind_definition(def, *decl);
+    for (auto& [st, decl] : standard_decls_) bind_standard_rows(st, *decl);
+    for (auto& [p, decl] : program_decls_) bind_program(p, *decl);
+    for (const ast::TestDecl* t : test_decls_) bind_test(*t);
+    check::check_cycles(rs_, sink_);
+    check::check_timelines(rs_, sink_);
+    check::check_tables(rs_, sink_);
+    if (sink_.has_errors()) return std::nullopt;
+    return std::move(rs_);
+  }
+
+private:
+  bool claim(const std::string& name, SourceSpan span, const char* what) {
+    auto [it, fresh] = globals_.emplace(name, span);
+    if (!fresh) {
+      auto& d = sink_.report(DiagKind::DuplicateDeclaration, span, {name});
+      d.notes.push_back({it->second, std::string("'") + name + "' was first declared here"});
+      (void)what;
+    }
+    return fresh;
+  }
+
+  void declare(const ast::Decl& d) {
+    struct V {
+      Checker& c;
+      void operator()(const ast::EnumDecl& e) const {
+        if (!c.claim(e.name, e.span, "enum")) return;
+        ir::EnumDef def;
+        def.name = e.name;
+        def.label = opt(e.label);
+        def.span = e.span;
+        for (const auto& v : e.values) {
+          if (def.find(v.name) >= 0) c.sink_.report(DiagKind::DuplicateDeclaration, v.span, {v.name});
+          def.values.push_back(v.name);
+          def.value_labels.push_back(v.label ? *v.label : v.name);
+        }
+        c.rs_.enums.push_back(std::move(def));
+      }
+      void operator()(const ast::EntityDecl& e) const {
+        if (!c.claim(e.name, e.span, "entity")) return;
+        ir::EntityDef def;
+        def.name = e.name;
+        def.label = opt(e.label);
+        def.span = e.span;
+        c.rs_.entities.push_back(std::move(def));
+        c.entity_decls_.push_back(&e);
+      }
+      void operator()(const ast::DefineDecl& d) const { c.pending_defs_.push_back(&d); }
+      void operator()(const ast::StandardDecl& s) const {
+        if (!c.claim(s.name, s.span, "standard")) return;
+        ir::Standard st;
+        st.name = s.name;
+        st.label = opt(s.label);
+        st.cite = opt(s.cite);
+        st.span = s.span;
+        c.rs_.standards.push_back(std::move(st));
+        c.standard_decls_.push_back({int(c.rs_.standards.size()) - 1, &s});
+      }
+      void operator()(const ast::ProgramDecl& p) const {
+        if (!c.claim(p.name, p.span, "program")) return;
+        ir::ProgramDef pd;
+        pd.name = p.name;
+        pd.label = p.label;
+        pd.cite = opt(p.cite);
+        pd.span = p.span;
+        c.rs_.programs.push_back(std::move(pd));
+        c.program_decls_.push_back({int(c.rs_.programs.size()) - 1, &p});
+      }
+      void operator()(const ast::TableDecl& t) const {
+        if (!c.claim(t.name, t.span, "table")) return;
+        ir::TableDef td;
+        td.name = t.name;
+        td.label = opt(t.label);
+        td.cite = opt(t.cite);
+        td.span = t.span;
+        c.rs_.tables.push_back(std::move(td));
+        c.table_decls_.push_back({int(c.rs_.tables.size()) - 1, &t});
+      }
+      void operator()(const ast::TestDecl& t) const { c.test_decls_.push_back(&t); }
+    };
+    boost::apply_visitor(V{*this}, d);
+  }
+
+  int entity_index(const std::string& name) const {
+    for (std::size_t i = 0; i < rs_.entities.size(); ++i)
+      if (rs_.entities[i].name == name) return int(i);
+    return -1;
+  }
+
+  void resolve_fields() {
+    // Field types first (entities may refer to each other), then definitions' names, then default values.
+    for (std::size_t e = 0; e < entity_decls_.size(); ++e) {
+      for (const ast::FieldDecl& f : entity_decls_[e]->fields) {
+        ir::EntityDef& ent = rs_.entities[e];
+        if (ent.find_field(f.name) >= 0) {
+          sink_.report(DiagKind::DuplicateDeclaration, f.span, {ent.name + "." + f.name});
+          continue;
+        }
+        ir::FieldDef fd;
+        fd.name = f.name;
+        fd.label = opt(f.label);
+        fd.type = binder_.resolve_type(f.type);
+        fd.optional = f.type.optional;
+        fd.span = f.span;
+        ent.fields.push_back(std::move(fd));
+      }
+    }
+    for (const ast::DefineDecl* d : pending_defs_) {
+      int e = entity_index(d->entity);
+      if (e < 0) {
+        sink_.report(DiagKind::UnknownEntity, d->span, {d->entity});
+        continue;
+      }
+      ir::EntityDef& ent = rs_.entities[e];
+      bool clash = ent.find_field(d->name) >= 0;
+      for (int other : ent.defs) clash = clash || rs_.defs[other].name == d->name;
+      if (clash) {
+        sink_.report(DiagKind::DuplicateDeclaration, d->span, {d->entity + "." + d->name});
+        continue;
+      }
+      ir::Definition def;
+      def.name = d->name;
+      def.label = opt(d->label);
+      def.cite = opt(d->cite);
+      def.entity = e;
+      def.type = binder_.resolve_type(d->type);
+      def.span = d->span;
+      rs_.defs.push_back(std::move(def));
+      ent.defs.push_back(int(rs_.defs.size()) - 1);
+      define_decls_.push_back({int(rs_.defs.size()) - 1, d});
+    }
+    for (std::size_t e = 0; e < entity_decls_.size(); ++e)
+      for (const ast::FieldDecl& f : entity_decls_[e]->fields) {
+        if (!f.default_value) continue;
+        int idx = rs_.entities[e].find_field(f.name);
+        if (idx < 0) continue;
+        check::Scope scope;
+        scope.constant_only = true;
+        ir::FieldDef& fd = rs_.entities[e].fields[idx];
+        Type want = fd.type;
+        fd.default_expr = binder_.bind_expecting(*f.default_value, scope, want, "the default of field '" + f.name + "'");
+      }
+  }
+
+  void bind_definition(int index, const ast::DefineDecl& d) {
+    ir::Definition& def = rs_.defs[index];
+    Type want = def.type;
+    std::string what = "definition '" + d.entity + "." + d.name + "'";
+    check::Scope scope;
+    scope.self = def.entity;
+    if (d.value) {
+      int v = binder_.bind_expecting(*d.value, scope, want, what);
+      rs_.defs[index].value = v;
+    }
+    std::map<std::string, SourceSpan> seen;
+    for (const ast::DefException& ex : d.exceptions) {
+      ir::ExceptionDef ed;
+      ed.name = ex.name;
+      ed.label = opt(ex.label);
+      ed.span = ex.span;
+      ed.when = binder_.bind_expecting(ex.when, scope, Type::of(TypeKind::Bool), "the condition of exception '" + ex.name + "'");
+      ed.value = binder_.bind_expecting(ex.value, scope, want, "exception '" + ex.name + "' of " + what);
+      if (!seen.emplace(ex.name, ex.span).second) sink_.report(DiagKind::DuplicateDeclaration, ex.span, {ex.name});
+      rs_.defs[index].exceptions.push_back(ed);
+    }
+    check::check_exception_conflicts(rs_, sm_, rs_.defs[index].exceptions, sink_);
+  }
+
+  ir::PerUnit unit_of(const std::string& w, SourceSpan span) {
+    if (w == "month") return ir::PerUnit::Month;
+    if (w == "year") return ir::PerUnit::Year;
+    if (w == "semester") return ir::PerUnit::Semester;
+    sink_.report(DiagKind::BadUnit, span, {"per " + w, "(month, year or semester)"});
+    return ir::PerUnit::None;
+  }
+
+  void bind_standard_header(int index, const ast::StandardDecl& s) {
+    Type type = binder_.resolve_type(s.type);
+    rs_.standards[index].type = type;
+    ir::PerUnit per = ir::PerUnit::None;
+    if (s.per) per = unit_of(*s.per, s.span);
+    rs_.standards[index].per = per;
+    if (s.by) {
+      // "by household.area": the key comes from a household field of enum type.
+      std::string path = *s.by;
+      std::string field = path.rfind("household.", 0) == 0 ? path.substr(10) : path;
+      int root = rs_.root_entity;
+      int f = root >= 0 ? rs_.entities[root].find_field(field) : -1;
+      if (f < 0 || rs_.entities[root].fields[f].type.kind != TypeKind::Enum) {
+        sink_.report(DiagKind::UnknownField, s.span, {"the household (an enum field is needed for 'by')", path});
+      } else {
+        ir::ExprNode self;
+        self.op = ir::Op::Root;
+        self.type = Type::of(TypeKind::Entity, root);
+        self.span = s.span;
+        int base = binder_.add_node(self);
+        ir::ExprNode get;
+        get.op = ir::Op::Field;
+        get.a = f;
+        get.kids = {base};
+        get.type = rs_.entities[root].fields[f].type;
+        get.span = s.span;
+        rs_.standards[index].key_expr = binder_.add_node(get);
+        rs_.standards[index].key_enum = get.type.ref;
+        rs_.standards[index].key_path = path;
+      }
+    }
+  }
+
+  void bind_standard_rows(int index, const ast::StandardDecl& s) {
+    Type type = rs_.standards[index].type;
+    ir::PerUnit per = rs_.standards[index].per;
+    for (const ast::StdRow& row : s.rows) {
+      ir::StandardRow r;
+      r.span = row.span;
+      bool digits = !row.region.empty() && row.region.find_first_not_of("0123456789") == std::string::npos;
+      std::size_t len = row.region.size();
+      if (row.region == "all") {
+        r.region = "";
+      } else if (digits && (len == 2 || len == 4 || len == 6 || len == 9 || len == 12)) {
+        r.region = row.region;
+      } else {
+        sink_.report(DiagKind::BadRegionCode, row.span, {row.region});
+        continue;
+      }
+      int key_enum = rs_.standards[index].key_enum;
+      if (row.key) {
+        int v = key_enum >= 0 ? rs_.enums[key_enum].find(*row.key) : -1;
+        if (v < 0) {
+          sink_.report(DiagKind::BadStandardKey, row.span,
+                       {s.name, key_enum >= 0 ? rs_.enums[key_enum].name : std::string("nothing (no 'by' clause)"), *row.key});
+          continue;
+        }
+        r.key = v;
+      }
+      for (const ast::StdValue& v : row.values) {
+        ir::StandardValue sv;
+        sv.span = v.span;
+        auto from = Date::parse(v.from);
+        if (!from) {
+          sink_.report(DiagKind::BadDateLiteral, v.span, {v.from});
+          continue;
+        }
+        sv.from = *from;
+        if (v.until) {
+          auto until = Date::parse(*v.until);
+          if (!until) sink_.report(DiagKind::BadDateLiteral, v.span, {*v.until});
+          else sv.until = *until;
+        }
+        if (v.amount) {
+          check::Scope scope;  // standards may refer to other standards and constants
+          sv.expr = binder_.bind_expecting(v.amount->value, scope, type, "a value of standard '" + s.name + "'");
+          if (v.amount->per) {
+            ir::PerUnit given = unit_of(*v.amount->per, v.amount->span);
+            sv.given_per = *v.amount->per;
+            if (given == ir::PerUnit::Year && per == ir::PerUnit::Month) sv.factor = Rational::fraction(1, 12);
+            else if (given == ir::PerUnit::Month && per == ir::PerUnit::Year) sv.factor = Rational(12);
+            else if (given != per && given != ir::PerUnit::None)
+              sink_.report(DiagKind::BadUnit, v.amount->span, {"per " + *v.amount->per, std::string("per ") + ir::per_unit_name(per)});
+          }
+        }
+        r.values.push_back(sv);
+      }
+      rs_.standards[index].rows.push_back(std::move(r));
+    }
+  }
+
+  void bind_table(int index, const ast::TableDecl& t) {
+    std::vector<Type> params;
+    std::vector<std::string> names;
+    for (const auto& p : t.params) {
+      params.push_back(binder_.resolve_type(p.type));
+      names.push_back(p.name);
+    }
+    Type result = binder_.resolve_type(t.result);
+    std::string hit;
+    for (char ch : t.hit) if (ch != ' ' && ch != '\t' && ch != '\n') hit += ch;
+    ir::HitPolicy policy = ir::HitPolicy::Unique;
+    if (hit == "unique") policy = ir::HitPolicy::Unique;
+    else if (hit == "first") policy = ir::HitPolicy::First;
+    else if (hit == "priority") policy = ir::HitPolicy::Priority;
+    else if (hit == "collectsum") policy = ir::HitPolicy::CollectSum;
+    else sink_.report(DiagKind::ExpectedToken, t.span, {"hit policy (unique, first, priority or collect sum)", "'" + t.hit + "'"});
+    ir::TableDef& td = rs_.tables[index];
+    td.params = params;
+    td.param_names = names;
+    td.result = result;
+    td.hit = policy;
+    for (const auto& row : t.rows) {
+      SourceSpan span = row.empty() ? t.span : row.front().span;
+      if (!row.empty()) span.end = row.back().span.end;
+      if (row.size() != params.size() + 1) {
+        sink_.report(DiagKind::TableArity, span, {std::to_string(row.size()), t.name, std::to_string(params.size())});
+        continue;
+      }
+      std::vector<ir::TableCell> cells;
+      for (std::size_t i = 0; i < row.size(); ++i) {
+        Type want = i < params.size() ? params[i] : result;
+        cells.push_back(bind_cell(row[i], want, i < params.size() ? "input '" + names[i] + "'" : std::string("the output")));
+      }
+      rs_.tables[index].rows.push_back(std::move(cells));
+      rs_.tables[index].row_spans.push_back(span);
+    }
+  }
+
+  ir::TableCell bind_cell(const ast::Cell& c, const Type& want, const std::string& what) {
+    ir::TableCell cell;
+    cell.span = c.span;
+    check::Scope scope;
+    scope.constant_only = true;
+    if (c.op == "any") return cell;
+    if (c.op == "in") {
+      cell.kind = ir::TableCell::In;
+      if (want.kind != TypeKind::Enum) {
+        sink_.report(DiagKind::TypeMismatch, c.span, {"a set cell", "an enum column", check::type_name(rs_, want)});
+        return cell;
+      }
+      for (const auto& w : c.set) {
+        int v = rs_.enums[want.ref].find(w);
+        if (v < 0) sink_.report(DiagKind::UnknownName, c.span, {w, " among the values of " + rs_.enums[want.ref].name});
+        else cell.set.push_back(v);
+      }
+      return cell;
+    }
+    static const std::map<std::string, ir::TableCell::Kind> kKinds = {
+        {"=", ir::TableCell::Eq}, {"<", ir::TableCell::Lt}, {"<=", ir::TableCell::Le}, {">", ir::TableCell::Gt},
+        {">=", ir::TableCell::Ge}, {"!=", ir::TableCell::Ne}, {"range", ir::TableCell::Range}};
+    cell.kind = kKinds.at(c.op);
+    if (c.low) cell.a = binder_.bind_expecting(*c.low, scope, want, "a cell of " + what);
+    if (c.high) cell.b = binder_.bind_expecting(*c.high, scope, want, "a cell of " + what);
+    return cell;
+  }
+
+  void bind_program_header(int index, const ast::ProgramDecl& p) {
+    int level = entity_index(p.level);
+    if (level < 0) sink_.report(DiagKind::UnknownEntity, p.span, {p.level});
+    ir::Period period = ir::Period::Month;
+    if (p.period == "monthly") period = ir::Period::Month;
+    else if (p.period == "semesterly") period = ir::Period::Semester;
+    else if (p.period == "yearly") period = ir::Period::Year;
+    else sink_.report(DiagKind::ExpectedToken, p.span, {"monthly, semesterly or yearly", "'" + p.period + "'"});
+    rs_.programs[index].entity = level;
+    rs_.programs[index].period = period;
+  }
+
+  void bind_program(int index, const ast::ProgramDecl& p) {
+    int level = rs_.programs[index].entity;
+    if (level < 0) return;
+    check::Scope scope;
+    scope.self = level;
+    Type boolean = Type::of(TypeKind::Bool), money = Type::of(TypeKind::Money),
+         members = Type::of(TypeKind::List, level == rs_.root_entity ? member_entity() : -1);
+    auto bind_clauses = [&](const std::vector<ast::Clause>& clauses, int& elig, int& amount, int& mem, const std::string& where) {
+      std::set<std::string> seen;
+      for (const ast::Clause& c : clauses) {
+        if (!seen.insert(c.what).second) {
+          sink_.report(DiagKind::DuplicateClause, c.span, {c.what, where});
+          continue;
+        }
+        if (c.what == "eligible") elig = binder_.bind_expecting(c.value, scope, boolean, "'eligible when' of " + where);
+        else if (c.what == "amount") amount = binder_.bind_expecting(c.value, scope, money, "the amount of " + where);
+        else mem = binder_.bind_expecting(c.value, scope, members, "'members' of " + where);
+      }
+    };
+    std::vector<ast::Clause> base;
+    std::string where = "program '" + p.name + "'";
+    for (const ast::ProgramItem& item : p.items) {
+      if (auto* c = boost::get<ast::Clause>(&item)) base.push_back(*c);
+    }
+    int e = -1, a = -1, m = -1;
+    bind_clauses(base, e, a, m, where);
+    rs_.programs[index].eligible = e;
+    rs_.programs[index].amount = a;
+    rs_.programs[index].members = m;
+    if (e < 0) sink_.report(DiagKind::MissingClause, p.span, {p.name, "eligible when"});
+    if (a < 0) sink_.report(DiagKind::MissingClause, p.span, {p.name, "amount ="});
+    for (const ast::ProgramItem& item : p.items) {
+      if (auto* ex = boost::get<ast::ProgramException>(&item)) {
+        ir::ExceptionDef ed;
+        ed.name = ex->name;
+        ed.label = opt(ex->label);
+        ed.span = ex->span;
+        ed.when = binder_.bind_expecting(ex->when, scope, boolean, "the condition of exception '" + ex->name + "'");
+        bind_clauses(ex->body, ed.eligible, ed.amount, ed.members, "exception '" + ex->name + "'");
+        rs_.programs[index].exceptions.push_back(ed);
+      } else if (auto* x = boost::get<ast::Excludes>(&item)) {
+        for (const std::string& other : x->programs) {
+          int o = -1;
+          for (std::size_t i = 0; i < rs_.programs.size(); ++i)
+            if (rs_.programs[i].name == other) o = int(i);
+          if (o < 0) sink_.report(DiagKind::UnknownProgram, x->span, {other});
+          else rs_.programs[o].excluded_by.push_back(index);
+        }
+      }
+    }
+    check::check_exception_conflicts(rs_, sm_, rs_.programs[index].exceptions, sink_);
+    rs_.program_order.push_back(index);
+  }
+
+  int member_entity() const {
+    if (rs_.root_entity < 0) return -1;
+    int f = rs_.entities[rs_.root_entity].find_field("members");
+    return f >= 0 ? rs_.entities[rs_.root_entity].fields[f].type.ref : -1;
+  }
+
+  void bind_test(const ast::TestDecl& t) {
+    ir::TestCase tc;
+    tc.name = t.name;
+    tc.span = t.span;
+    auto m = Month::parse(t.month);
+    if (!m) sink_.report(DiagKind::BadDateLiteral, t.span, {t.month});
+    else tc.month = *m;
+    if (t.household.kind == "file") {
+      tc.household_origin = t.household.text;
+    } else {
+      tc.household_json = t.household.text;
+      tc.household_origin = sm_.path(t.span.file);
+    }
+    for (const ast::Expectation& e : t.expects) {
+      ir::TestExpectation te;
+      te.program = e.program;
+      te.field = e.field;
+      te.member = opt(e.member);
+      te.span = e.span;
+      for (std::size_t i = 0; i < rs_.programs.size(); ++i)
+        if (rs_.programs[i].name == e.program) te.program_index = int(i);
+      if (te.program_index < 0) {
+        sink_.report(DiagKind::UnknownProgram, e.span, {e.program});
+        continue;
+      }
+      check::Scope scope;
+      scope.constant_only = true;
+      if (e.field == "eligible") {
+        auto* name = boost::get<ast::Name>(&e.value);
+        const ast::Postfix* pf = nullptr;
+        if (auto* p = boost::get<x3::forward_ast<ast::Postfix>>(&e.value)) pf = &p->get();
+        if (pf && pf->selectors.empty()) name = boost::get<ast::Name>(&pf->base);
+        if (name && name->name == "undetermined") te.expect_undetermined = true;
+        else te.value = binder_.bind_expecting(e.value, scope, Type::of(TypeKind::Bool), "expected eligibility");
+      } else if (e.field == "amount") {
+        te.value = binder_.bind_expecting(e.value, scope, Type::of(TypeKind::Money), "expected amount");
+      } else {
+        sink_.report(DiagKind::BadTestExpectation, e.span, {e.program + "." + e.field});
+        continue;
+      }
+      tc.expects.push_back(te);
+    }
+    rs_.tests.push_back(std::move(tc));
+  }
+
+  const SourceManager& sm_;
+  DiagnosticSink& sink_;
+  ir::RuleSet rs_;
+  check::Binder binder_;
+  std::map<std::string, SourceSpan> globals_;
+  std::vector<const ast::EntityDecl*> entity_decls_;
+  std::vector<const ast::DefineDecl*> pending_defs_;
+  std::vector<std::pair<int, const ast::DefineDecl*>> define_decls_;
+  std::vector<std::pair<int, const ast::StandardDecl*>> standard_decls_;
+  std::vector<std::pair<int, const ast::ProgramDecl*>> program_decls_;
+  std::vector<std::pair<int, const ast::TableDecl*>> table_decls_;
+  std::vector<const ast::TestDecl*> test_decls_;
+};
+
+}  // namespace
+
+std::optional<ir::RuleSet> check_rule_files(const SourceManager& sm, const std::vector<ast::RuleFile>& files,
+                                            DiagnosticSink& sink) {
+  Checker c(sm, sink);
+  return c.run(files);
+}
+
+}  // namespace entitle

@@ -1,0 +1,25 @@
+// ruleset.cpp — names of IR enumerations.
+#include "engine/ir/ruleset.hpp"
+
+namespace entitle::ir {
+
+const char* per_unit_name(PerUnit u) {
+  switch (u) {
+    case PerUnit::None: return "";
+    case PerUnit::Month: return "month";
+    case PerUnit::Year: return "year";
+    case PerUnit::Semester: return "semester";
+  }
+  return "";
+}
+
+const char* period_name(Period p) {
+  switch (p) {
+    case Period::Month: return "month";
+    case Period::Semester: return "semester";
+    case Period::Year: return "year";
+  }
+  return "month";
+}
+
+}  // namespace entitle::ir
