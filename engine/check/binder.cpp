@@ -411,6 +411,22 @@ int Binder::bind_comparison(const ast::Comparison& c, Scope& scope) {
     int lhs;
     const ast::Comparison& c;
     int operator()(const ast::CmpOp& o) const {
+      // "x = child": a bare name on the right is read as a value of the left side's enum when it is one.
+      ir::Type lt = b.rs_.nodes[lhs].type;
+      if (lt.kind == TypeKind::Enum) {
+        std::string text(b.sm_.slice(ast::span_of(o.rhs)));
+        int v = b.rs_.enums[lt.ref].find(text);
+        if (v >= 0) {
+          ir::ExprNode k;
+          k.type = lt;
+          k.scalar = v;
+          k.span = ast::span_of(o.rhs);
+          int rhs = b.add_node(std::move(k));
+          static const std::map<std::string, ir::Op> kOps = {{"=", Op::Eq}, {"!=", Op::Ne}, {"<", Op::Lt},
+                                                              {"<=", Op::Le}, {">", Op::Gt}, {">=", Op::Ge}};
+          return b.binary(kOps.at(o.op), lhs, rhs, c.span, o.op);
+        }
+      }
       int rhs = b.bind(o.rhs, s);
       static const std::map<std::string, ir::Op> kOps = {{"<", Op::Lt}, {"<=", Op::Le}, {">", Op::Gt},
                                                           {">=", Op::Ge}, {"=", Op::Eq},  {"!=", Op::Ne}};
@@ -520,6 +536,9 @@ int Binder::bind_aggregate(const ast::Aggregate& a, Scope& scope) {
   if (a.op == "count") {
     node.op = Op::Count;
     node.type = T(TypeKind::Integer);
+  } else if (a.op == "those") {
+    node.op = Op::Filter;
+    node.type = lt;
   } else if (a.op == "any" || a.op == "every") {
     node.op = a.op == "any" ? Op::Any : Op::Every;
     node.type = T(TypeKind::Bool);

@@ -465,11 +465,7 @@ private:
       check::Scope scope;
       scope.constant_only = true;
       if (e.field == "eligible") {
-        auto* name = boost::get<ast::Name>(&e.value);
-        const ast::Postfix* pf = nullptr;
-        if (auto* p = boost::get<x3::forward_ast<ast::Postfix>>(&e.value)) pf = &p->get();
-        if (pf && pf->selectors.empty()) name = boost::get<ast::Name>(&pf->base);
-        if (name && name->name == "undetermined") te.expect_undetermined = true;
+        if (sm_.slice(ast::span_of(e.value)) == "undetermined") te.expect_undetermined = true;
         else te.value = binder_.bind_expecting(e.value, scope, Type::of(TypeKind::Bool), "expected eligibility");
       } else if (e.field == "amount") {
         te.value = binder_.bind_expecting(e.value, scope, Type::of(TypeKind::Money), "expected amount");

@@ -147,7 +147,7 @@ enum class Op : std::uint8_t {
   InSet,        // kids[0] enum value; set of enum indices; flag negates
   Within,       // kids[0] within [kids[1], kids[2]]
   If,
-  Count, Sum, Min, Max, Any, Every,  // kids: list, filter(-1?), value/predicate; local slot `a`
+  Count, Sum, Min, Max, Any, Every, Filter,  // kids: list, filter (-1 when none), value/predicate; local slot `a`
   Round,        // kids[0]; unit/mode
   Call,         // builtin `a`
   Table,        // table `a`, kids = args

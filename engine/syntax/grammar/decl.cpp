@@ -12,11 +12,11 @@ thread_local ParseTarget current_target;
 bool is_reserved_word(std::string const& w) {
   static const std::set<std::string> kReserved = {
       "and", "or", "not", "if", "then", "else", "is", "in", "within", "count", "sum", "min", "max", "any",
-      "every", "all", "of", "for", "where", "satisfies", "true", "false", "absent", "present", "exception", "cite",
+      "every", "all", "those", "of", "for", "where", "satisfies", "true", "false", "absent", "present", "exception", "cite",
       "when", "from", "until", "unsourced", "per", "define", "enum", "entity", "standard", "program", "table",
       "test", "expect", "by", "hit", "default",
       // Chinese aliases of keywords
-      "或", "且", "非", "是", "否", "如果", "则", "否则", "计数", "合计", "存在", "所有", "满足", "例外", "依据", "当",
+      "或", "且", "非", "是", "否", "如果", "则", "否则", "计数", "合计", "存在", "所有", "其中", "满足", "例外", "依据", "当",
       "自", "至", "无来源", "定义", "枚举", "实体", "标准", "项目", "表", "测试", "预期", "全国"};
   return kReserved.count(w) > 0;
 }

@@ -55,6 +55,7 @@ struct agg_value_class : annotate_span {};
 struct agg_value_op_class {};
 struct agg_any_class : annotate_span {};
 struct agg_every_class : annotate_span {};
+struct agg_those_class : annotate_span {};
 struct if_class : annotate_span {};
 struct or_tail_class {};
 struct and_tail_class {};
@@ -103,6 +104,7 @@ x3::rule<agg_value_class, ast::Aggregate> const agg_value = "sum, min or max";
 x3::rule<agg_value_op_class, std::string> const agg_value_op = "sum, min or max";
 x3::rule<agg_any_class, ast::Aggregate> const agg_any = "any";
 x3::rule<agg_every_class, ast::Aggregate> const agg_every = "every";
+x3::rule<agg_those_class, ast::Aggregate> const agg_those = "those";
 x3::rule<if_class, ast::IfExpr> const if_expr = "if expression";
 
 ///////////////////////////////////////////////////////////////////////////// grammar
@@ -146,7 +148,7 @@ auto const bool_text_def = (kw("true", "是") >> attr(std::string("true"))) | (k
 auto const boolean_def = bool_text;
 auto const call_name_def = identifier | x3::string("min") | x3::string("max");
 auto const call_def = call_name >> lit('(') >> -(expr % ',') > lit(')');
-auto const aggregate_def = agg_count | agg_value | agg_any | agg_every;
+auto const aggregate_def = agg_count | agg_value | agg_any | agg_every | agg_those;
 auto const agg_count_def = kw("count", "计数") >> attr(std::string("count")) >> attr(OptExpr()) >> -kw("of") >> identifier >
                            kw("in") > postfix >> -(kw("where", "满足") > expr) >> attr(OptExpr());
 auto const agg_value_op_def = (kw("sum", "合计") >> attr(std::string("sum"))) | (kw("min") >> attr(std::string("min"))) |
@@ -157,12 +159,14 @@ auto const agg_any_def = kw("any", "存在") >> attr(std::string("any")) >> attr
                          kw("where", "满足") > expr >> attr(OptExpr());
 auto const agg_every_def = (kw("every") | kw("all", "所有")) >> attr(std::string("every")) >> attr(OptExpr()) >> identifier >
                            kw("in") > postfix >> -(kw("where", "满足") > expr) > kw("satisfies") > expr;
+auto const agg_those_def = kw("those", "其中") >> attr(std::string("those")) >> attr(OptExpr()) >> identifier > kw("in") > postfix >
+                           kw("where", "满足") > expr >> attr(OptExpr());
 auto const if_expr_def = kw("if", "如果") > expr > kw("then", "则") > expr > kw("else", "否则") > expr;
 
 BOOST_SPIRIT_DEFINE(expr, or_expr, or_tail, and_expr, and_tail, not_expr, unary_not, cmp_expr, cmp_tail, cmp_op, is_test,
                     in_set, within, add_expr, add_tail, mul_expr, mul_tail, unary, neg, postfix, selector, primary, name,
                     number_text, number, date_text, date, month_text, month, string_text_rule, string, bool_text, boolean,
-                    call_name, call, aggregate, agg_count, agg_value_op, agg_value, agg_any, agg_every, if_expr)
+                    call_name, call, aggregate, agg_count, agg_value_op, agg_value, agg_any, agg_every, agg_those, if_expr)
 
 expr_type const& expression() { return expr; }
 add_expr_type const& arithmetic() { return add_expr; }

@@ -1,0 +1,12 @@
+// commands.hpp — the subcommands of `entitle`; each returns the process exit code (0 ok, 1 findings, 2 input/usage).
+#pragma once
+#include <string>
+
+namespace entitle::cli {
+
+int run_check(const std::string& dir);
+int run_eval(const std::string& rules, const std::string& household, const std::string& period, const std::string& format,
+             bool explain);
+int run_test(const std::string& dir);
+
+}  // namespace entitle::cli

@@ -1,0 +1,58 @@
+// rules_loader.cpp — directory walk, UTF-8 check, parse, check, hash.
+#include "engine/api/rules_loader.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "engine/base/sha256.hpp"
+#include "engine/check/check.hpp"
+#include "engine/syntax/parse.hpp"
+
+namespace entitle {
+
+std::unique_ptr<LoadedRules> load_rules(const std::string& dir) {
+  namespace fs = std::filesystem;
+  auto out = std::make_unique<LoadedRules>();
+  out->root = dir;
+  std::vector<std::pair<std::string, fs::path>> files;  // relative name, full path
+  std::error_code ec;
+  if (fs::is_regular_file(dir, ec)) {
+    files.emplace_back(fs::path(dir).filename().string(), fs::path(dir));
+  } else if (fs::is_directory(dir, ec)) {
+    for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+      if (it->is_regular_file() && it->path().extension() == ".rules")
+        files.emplace_back(fs::relative(it->path(), dir).generic_string(), it->path());
+  }
+  std::sort(files.begin(), files.end());
+  if (files.empty()) {
+    out->diagnostics.report_unlocated(DiagKind::NoRuleFiles).message += " in '" + dir + "'";
+    return out;
+  }
+  std::string hash_input;
+  std::vector<ast::RuleFile> parsed;
+  for (const auto& [rel, full] : files) {
+    std::ifstream in(full, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::string text = ss.str();
+    hash_input += rel + '\0' + text + '\0';
+    std::string shown = fs::is_regular_file(dir) ? dir : (fs::path(dir) / rel).generic_string();
+    FileId id = out->sources.add(shown, text);
+    if (!is_valid_utf8(text)) {
+      out->diagnostics.report(DiagKind::InvalidUtf8, {id, 0, 0});
+      continue;
+    }
+    parsed.push_back(parse_rule_file(out->sources, id, out->diagnostics));
+  }
+  if (out->diagnostics.has_errors()) return out;  // a syntax error makes the checker's findings unreliable
+  out->rules = check_rule_files(out->sources, parsed, out->diagnostics);
+  if (out->rules) {
+    out->rules->hash = "sha256:" + sha256_hex(hash_input);
+    for (const auto& f : files) out->rules->files.push_back(f.first);
+  }
+  return out;
+}
+
+}  // namespace entitle

@@ -1,0 +1,24 @@
+// rules_loader.hpp — loads a rule-set directory: every *.rules file below it, parsed, checked and hashed.
+#pragma once
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "engine/base/source.hpp"
+#include "engine/diag/diagnostic.hpp"
+#include "engine/ir/ruleset.hpp"
+
+namespace entitle {
+
+struct LoadedRules {
+  std::string root;  // the directory as given
+  SourceManager sources;
+  DiagnosticSink diagnostics;
+  std::optional<ir::RuleSet> rules;  // set when there are no errors
+};
+
+/// Reads DIR/**/*.rules in sorted path order (or one file when DIR is a file). The content hash covers every
+/// file's relative path and bytes, so the same rules always carry the same hash.
+std::unique_ptr<LoadedRules> load_rules(const std::string& dir);
+
+}  // namespace entitle

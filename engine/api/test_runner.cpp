@@ -1,0 +1,162 @@
+// test_runner.cpp — evaluates each test household at its month and compares with the expectations.
+#include "engine/api/test_runner.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "engine/eval/evaluator.hpp"
+#include "engine/eval/json_tree.hpp"
+#include "engine/explain/render.hpp"
+
+namespace entitle {
+namespace {
+
+std::string expected_text(const ir::RuleSet& rs, int node) {
+  const ir::ExprNode& n = rs.nodes[node];
+  if (n.type.kind == ir::TypeKind::Bool) return n.scalar ? "true" : "false";
+  Rational v = n.op == ir::Op::Neg ? -rs.nodes[n.kids[0]].num : n.num;
+  return v.has_at_most_decimals(2) ? v.to_fixed(2) : v.to_string();
+}
+
+Rational expected_number(const ir::RuleSet& rs, int node) {
+  const ir::ExprNode& n = rs.nodes[node];
+  return n.op == ir::Op::Neg ? -rs.nodes[n.kids[0]].num : n.num;
+}
+
+std::string shown(const std::optional<bool>& e) { return !e ? "undetermined" : *e ? "true" : "false"; }
+
+}  // namespace
+
+TestReport run_tests(const LoadedRules& loaded) {
+  const ir::RuleSet& rs = *loaded.rules;
+  const SourceManager& sm = loaded.sources;
+  Evaluator ev(rs);
+  TestReport report;
+  report.coverage = ev.empty_coverage();
+  for (const ir::TestCase& t : rs.tests) {
+    TestOutcome o;
+    o.name = t.name;
+    o.span = t.span;
+    std::string text = t.household_json, origin = location(sm, t.span);
+    if (text.empty()) {
+      namespace fs = std::filesystem;
+      fs::path p = fs::path(sm.path(t.span.file)).parent_path() / t.household_origin;
+      std::ifstream in(p);
+      if (!in) {
+        o.failures.push_back("cannot read household file " + p.generic_string());
+        report.outcomes.push_back(o);
+        continue;
+      }
+      std::stringstream ss;
+      ss << in.rdbuf();
+      text = ss.str();
+      origin = p.generic_string();
+    }
+    std::string error;
+    auto record = parse_json(text, error);
+    Household hh;
+    std::vector<InputError> errors;
+    if (!record) {
+      o.failures.push_back("the household is not valid JSON: " + error);
+    } else if (!load_household(rs, *record, origin, hh, errors)) {
+      for (const auto& e : errors) o.failures.push_back(e.to_string());
+    } else {
+      HouseholdResult r = ev.evaluate(hh, t.month, false, &report.coverage);
+      for (const auto& err : r.errors) o.failures.push_back("evaluation error in " + err.program + ": " + err.message);
+      for (const ir::TestExpectation& x : t.expects) {
+        const Entitlement* ent = nullptr;
+        for (const auto& e : r.entitlements)
+          if (e.program == x.program_index) ent = &e;
+        if (!ent) continue;
+        std::string where = location(sm, x.span) + ": " + x.program + "." + x.field + (x.member.empty() ? "" : "[" + x.member + "]");
+        if (x.field == "eligible") {
+          std::optional<bool> want;
+          if (!x.expect_undetermined) want = rs.nodes[x.value].scalar != 0;
+          if (want != ent->eligible) {
+            std::string msg = where + ": expected " + shown(want) + ", got " + shown(ent->eligible);
+            if (!ent->missing.empty()) {
+              msg += " (missing:";
+              for (const auto& m : ent->missing) msg += " " + m;
+              msg += ")";
+            }
+            o.failures.push_back(msg);
+          }
+        } else {
+          Rational want = expected_number(rs, x.value);
+          std::optional<Rational> got;
+          if (!x.member.empty()) {
+            got = Rational(0);
+            for (const auto& m : ent->by_member)
+              if (m.member == x.member) got = m.amount;
+          } else if (ent->eligible && ent->missing.empty()) {
+            got = ent->amount;
+          } else if (ent->eligible && !*ent->eligible) {
+            got = Rational(0);
+          }
+          if (!got || *got != want)
+            o.failures.push_back(where + ": expected " + expected_text(rs, x.value) + ", got " +
+                                 (got ? got->to_fixed(2) : std::string("undetermined")));
+        }
+      }
+    }
+    (o.failures.empty() ? report.passed : report.failed)++;
+    report.outcomes.push_back(std::move(o));
+  }
+  return report;
+}
+
+std::string render_test_report(const LoadedRules& loaded, const TestReport& report) {
+  const ir::RuleSet& rs = *loaded.rules;
+  const SourceManager& sm = loaded.sources;
+  const Coverage& c = report.coverage;
+  std::ostringstream out;
+  for (const TestOutcome& o : report.outcomes) {
+    out << (o.failures.empty() ? "PASS " : "FAIL ") << o.name << "  [" << location(sm, o.span) << "]\n";
+    for (const auto& f : o.failures) out << "     " << f << '\n';
+  }
+  std::vector<std::string> never;
+  std::size_t defs = 0, excs = 0, exc_total = 0, granted = 0, refused = 0, rows = 0, rows_total = 0, stds = 0;
+  for (std::size_t d = 0; d < rs.defs.size(); ++d) {
+    const auto& def = rs.defs[d];
+    std::string name = rs.entities[def.entity].name + "." + def.name;
+    if (c.def_evaluated[d]) ++defs;
+    else never.push_back("definition " + name + "  [" + location(sm, def.span) + "]");
+    for (std::size_t i = 0; i < def.exceptions.size(); ++i, ++exc_total) {
+      if (c.def_exception_applied[d][i]) ++excs;
+      else never.push_back("exception " + def.exceptions[i].name + " of " + name + "  [" + location(sm, def.exceptions[i].span) + "]");
+    }
+  }
+  for (std::size_t p = 0; p < rs.programs.size(); ++p) {
+    const auto& pd = rs.programs[p];
+    if (c.program_granted[p]) ++granted;
+    else never.push_back("program " + pd.name + " never granted  [" + location(sm, pd.span) + "]");
+    if (c.program_refused[p]) ++refused;
+    else never.push_back("program " + pd.name + " never refused  [" + location(sm, pd.span) + "]");
+    for (std::size_t i = 0; i < pd.exceptions.size(); ++i, ++exc_total) {
+      if (c.program_exception_applied[p][i]) ++excs;
+      else never.push_back("exception " + pd.exceptions[i].name + " of program " + pd.name + "  [" + location(sm, pd.exceptions[i].span) + "]");
+    }
+  }
+  for (std::size_t t = 0; t < rs.tables.size(); ++t)
+    for (std::size_t r = 0; r < rs.tables[t].rows.size(); ++r, ++rows_total) {
+      if (c.table_row_hit[t][r]) ++rows;
+      else never.push_back("row " + std::to_string(r + 1) + " of table " + rs.tables[t].name + "  [" + location(sm, rs.tables[t].row_spans[r]) + "]");
+    }
+  for (std::size_t s = 0; s < rs.standards.size(); ++s) {
+    if (c.standard_used[s]) ++stds;
+    else never.push_back("standard " + rs.standards[s].name + "  [" + location(sm, rs.standards[s].span) + "]");
+  }
+  out << "coverage: definitions " << defs << "/" << rs.defs.size() << ", exceptions " << excs << "/" << exc_total
+      << ", programs granted " << granted << "/" << rs.programs.size() << " and refused " << refused << "/"
+      << rs.programs.size() << ", table rows " << rows << "/" << rows_total << ", standards " << stds << "/"
+      << rs.standards.size() << '\n';
+  if (!never.empty()) {
+    out << "never exercised by a test:\n";
+    for (const auto& n : never) out << "  " << n << '\n';
+  }
+  out << report.passed << " passed, " << report.failed << " failed\n";
+  return out.str();
+}
+
+}  // namespace entitle

@@ -1,0 +1,48 @@
+// household.hpp — a household record loaded against the rule set's declared entities, and the loader that
+// validates it: every problem names the record, the field path and what was expected.
+#pragma once
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "engine/eval/json_tree.hpp"
+#include "engine/eval/value.hpp"
+#include "engine/ir/ruleset.hpp"
+
+namespace entitle {
+
+/// One entity instance: the household, a member, an income, …
+struct Instance {
+  int entity = -1;
+  int index = 0;              // position in Household::instances, for memo tables
+  std::vector<Value> fields;  // Missing with an empty set = absent optional field
+  std::vector<bool> present;
+  std::string path;           // fact path, e.g. "members[P1].incomes[0]"
+  std::string id;             // the record's "id" field when it has one
+};
+
+struct Household {
+  std::deque<Instance> instances;  // [0] is the household; addresses are stable
+  std::deque<std::vector<const Instance*>> lists;
+  std::deque<std::string> texts;
+  std::string id;
+  std::string region;
+  const Instance& root() const { return instances.front(); }
+};
+
+/// A problem with an input record.
+struct InputError {
+  std::string record;  // record id, or "line N"
+  std::string field;   // field path, e.g. "members[P2].birth_date"
+  std::string message; // what was expected
+  std::string to_string() const;
+};
+
+/// Builds a household from a parsed JSON record. Returns false and fills `errors` when the record is invalid.
+bool load_household(const ir::RuleSet& rs, const JsonNode& record, const std::string& record_label, Household& out,
+                    std::vector<InputError>& errors);
+
+/// GB 11643-1999 check character ('0'-'9' or 'X') for the first 17 digits; '\0' when they are not 17 digits.
+char id_number_check_char(const std::string& first17);
+
+}  // namespace entitle

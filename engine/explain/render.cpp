@@ -1,0 +1,243 @@
+// render.cpp — JSON and text renderings of a household's result and its explanation tree. Deterministic:
+// programs in declaration order, trace nodes in first-use order, no timestamps.
+#include "engine/explain/render.hpp"
+
+#include <nlohmann/json.hpp>
+#include <functional>
+#include <set>
+#include <sstream>
+
+namespace entitle {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+std::string per_label(ir::Period p) {
+  switch (p) {
+    case ir::Period::Month: return "元/月";
+    case ir::Period::Semester: return "元/学期";
+    case ir::Period::Year: return "元/年";
+  }
+  return "";
+}
+
+struct NodeInfo {
+  std::string name, label, cite;
+  SourceSpan span;
+};
+
+NodeInfo info(const ir::RuleSet& rs, const TraceNode& n) {
+  switch (n.kind) {
+    case TraceNode::Kind::Program: {
+      const auto& p = rs.programs[n.index];
+      return {p.name, p.label, p.cite, p.span};
+    }
+    case TraceNode::Kind::Definition: {
+      const auto& d = rs.defs[n.index];
+      return {rs.entities[d.entity].name + "." + d.name, d.label, d.cite, d.span};
+    }
+    case TraceNode::Kind::Standard: {
+      const auto& s = rs.standards[n.index];
+      return {s.name, s.label, s.cite, s.span};
+    }
+  }
+  return {};
+}
+
+const char* kind_name(TraceNode::Kind k) {
+  switch (k) {
+    case TraceNode::Kind::Program: return "program";
+    case TraceNode::Kind::Definition: return "definition";
+    case TraceNode::Kind::Standard: return "standard";
+  }
+  return "";
+}
+
+json failed_json(const SourceManager& sm, const FailedCondition& f) {
+  json j;
+  j["subject"] = f.subject;
+  j["condition"] = std::string(sm.slice(f.span));
+  j["at"] = location(sm, f.span);
+  if (!f.relation.empty()) {
+    j["found"] = f.lhs + " " + f.relation + " " + f.rhs;
+    if (!f.margin.empty()) j["short_by"] = f.margin;
+  } else {
+    j["found"] = f.lhs;
+  }
+  return j;
+}
+
+std::string failed_text(const SourceManager& sm, const FailedCondition& f) {
+  std::string s = "未满足 " + f.subject + ": " + std::string(sm.slice(f.span));
+  if (!f.relation.empty()) {
+    s += " — 实际 " + f.lhs + " " + f.relation + " " + f.rhs;
+    if (!f.margin.empty()) s += "，差 " + f.margin;
+  } else {
+    s += " — 为假";
+  }
+  return s + "  [" + location(sm, f.span) + "]";
+}
+
+}  // namespace
+
+std::string location(const SourceManager& sm, const SourceSpan& s) {
+  if (s.file >= sm.file_count()) return "";
+  return sm.path(s.file) + ":" + std::to_string(sm.line_col(s.file, s.begin).line);
+}
+
+std::string render_result_json(const ir::RuleSet& rs, const SourceManager& sm, const HouseholdResult& r, bool explain) {
+  json out;
+  out["household"] = r.household;
+  out["period"] = r.period;
+  out["ruleset"] = rs.hash;
+  json ents = json::array();
+  for (const Entitlement& e : r.entitlements) {
+    const ir::ProgramDef& p = rs.programs[e.program];
+    json j;
+    j["program"] = p.name;
+    j["label"] = p.label;
+    j["eligible"] = e.eligible ? json(*e.eligible) : json(nullptr);
+    if (e.eligible && *e.eligible && !e.missing.empty()) j["amount"] = nullptr;
+    else if (!e.eligible) j["amount"] = nullptr;
+    else j["amount"] = e.amount.to_fixed(2);
+    j["per"] = ir::period_name(p.period);
+    j["members"] = e.members;
+    if (p.entity != rs.root_entity) {
+      json bm = json::array();
+      for (const MemberAmount& m : e.by_member) bm.push_back({{"member", m.member}, {"amount", m.amount.to_fixed(2)}});
+      j["by_member"] = bm;
+    }
+    if (!e.missing.empty()) j["missing"] = e.missing;
+    if (!e.exception.empty()) j["exception"] = e.exception;
+    if (!e.excluded_by.empty()) j["excluded_by"] = e.excluded_by;
+    j["citation"] = p.cite;
+    if (explain) {
+      json why = json::array();
+      for (const FailedCondition& f : e.failed) why.push_back(failed_json(sm, f));
+      if (!why.empty()) j["why_not"] = why;
+      if (e.trace_node >= 0) j["explanation"] = e.trace_node;
+    }
+    ents.push_back(j);
+  }
+  out["entitlements"] = ents;
+  json errs = json::array();
+  for (const EvalError& e : r.errors) {
+    json j;
+    j["program"] = e.program;
+    j["message"] = e.message;
+    json at = json::array();
+    for (const SourceSpan& s : e.spans) at.push_back(location(sm, s));
+    j["at"] = at;
+    errs.push_back(j);
+  }
+  out["errors"] = errs;
+  if (explain) {
+    json nodes = json::array();
+    for (std::size_t i = 0; i < r.trace.size(); ++i) {
+      const TraceNode& n = r.trace[i];
+      NodeInfo ni = info(rs, n);
+      json j;
+      j["id"] = i;
+      j["kind"] = kind_name(n.kind);
+      j["name"] = ni.name;
+      j["label"] = ni.label;
+      if (!n.subject.empty()) j[n.kind == TraceNode::Kind::Standard ? "key" : "subject"] = n.subject;
+      j["value"] = n.value;
+      j["rule"] = location(sm, ni.span);
+      j["citation"] = ni.cite;
+      if (!n.exception.empty()) j["exception"] = n.exception;
+      if (n.kind == TraceNode::Kind::Standard && !n.region_code.empty()) {
+        j["region_level"] = n.region_level;
+        j["region"] = n.region_code;
+        j["effective_from"] = n.effective_from;
+        if (!n.effective_until.empty()) j["effective_until"] = n.effective_until;
+        j["value_row"] = location(sm, n.row_span);
+      } else if (n.kind != TraceNode::Kind::Standard) {
+        j["source"] = std::string(sm.slice(ni.span));
+      }
+      json facts = json::array();
+      for (const auto& [path, value] : n.facts) facts.push_back({{"fact", path}, {"value", value}});
+      if (!facts.empty()) j["facts"] = facts;
+      j["inputs"] = n.children;
+      nodes.push_back(j);
+    }
+    out["explanation"] = nodes;
+  }
+  return out.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string render_result_text(const ir::RuleSet& rs, const SourceManager& sm, const HouseholdResult& r, bool explain) {
+  std::ostringstream out;
+  out << "家庭 " << r.household << " · " << r.period << " · 规则集 " << rs.hash.substr(0, 19) << "…\n";
+  for (const Entitlement& e : r.entitlements) {
+    const ir::ProgramDef& p = rs.programs[e.program];
+    std::string head = p.label + " (" + p.name + ")";
+    if (!e.eligible) {
+      out << "  ? " << head << ": 无法确定";
+      if (!e.missing.empty()) {
+        out << " — 缺少:";
+        for (const auto& m : e.missing) out << ' ' << m << ';';
+      }
+      out << '\n';
+    } else if (*e.eligible) {
+      out << "  ✔ " << head << ": ";
+      if (!e.missing.empty()) {
+        out << "符合条件，金额无法确定 — 缺少:";
+        for (const auto& m : e.missing) out << ' ' << m << ';';
+      } else {
+        out << e.amount.to_fixed(2) << ' ' << per_label(p.period);
+      }
+      if (!e.members.empty()) {
+        out << "  对象:";
+        for (const auto& m : e.members) out << ' ' << m;
+      }
+      if (!e.exception.empty()) out << "  (例外: " << e.exception << ")";
+      out << '\n';
+      for (const MemberAmount& m : e.by_member) out << "      " << m.member << ": " << m.amount.to_fixed(2) << '\n';
+    } else {
+      out << "  ✘ " << head << ": 不符合";
+      if (!e.excluded_by.empty()) out << " — 已享受 " << e.excluded_by << "，二者不可兼得";
+      out << '\n';
+      for (const FailedCondition& f : e.failed) out << "      " << failed_text(sm, f) << '\n';
+    }
+    if (!p.cite.empty()) out << "      依据: " << p.cite << '\n';
+  }
+  for (const EvalError& e : r.errors) {
+    out << "  ! 错误 (" << e.program << "): " << e.message;
+    for (const SourceSpan& s : e.spans) out << "  [" << location(sm, s) << "]";
+    out << '\n';
+  }
+  if (!explain || r.trace.empty()) return out.str();
+  out << "说明 (explanation):\n";
+  std::set<int> shown;
+  std::function<void(int, const std::string&, bool)> walk = [&](int id, const std::string& indent, bool last) {
+    const TraceNode& n = r.trace[id];
+    NodeInfo ni = info(rs, n);
+    out << indent << (last ? "└─ " : "├─ ");
+    if (n.kind == TraceNode::Kind::Standard) out << "标准 ";
+    out << ni.name;
+    if (!ni.label.empty()) out << " 「" << ni.label << "」";
+    if (!n.subject.empty() && n.kind != TraceNode::Kind::Standard) out << " @" << n.subject;
+    if (n.kind == TraceNode::Kind::Standard && !n.subject.empty()) out << " [" << n.subject << "]";
+    out << " = " << n.value;
+    if (n.kind == TraceNode::Kind::Standard && !n.region_code.empty())
+      out << " (" << n.region_level << " " << n.region_code << ", 自 " << n.effective_from
+          << (n.effective_until.empty() ? "" : " 至 " + n.effective_until) << ")";
+    if (!n.exception.empty()) out << " (例外: " << n.exception << ")";
+    out << "  [" << location(sm, n.kind == TraceNode::Kind::Standard && !n.region_code.empty() ? n.row_span : ni.span) << "]";
+    if (!shown.insert(id).second) {
+      out << " (见上)\n";
+      return;
+    }
+    out << '\n';
+    std::string child_indent = indent + (last ? "   " : "│  ");
+    if (!ni.cite.empty()) out << child_indent << "依据: " << ni.cite << '\n';
+    for (const auto& [path, value] : n.facts) out << child_indent << "事实: " << path << " = " << value << '\n';
+    for (std::size_t i = 0; i < n.children.size(); ++i) walk(n.children[i], child_indent, i + 1 == n.children.size());
+  };
+  for (const Entitlement& e : r.entitlements)
+    if (e.trace_node >= 0) walk(e.trace_node, "  ", true);
+  return out.str();
+}
+
+}  // namespace entitle

@@ -1,0 +1,21 @@
+// render.hpp — results as the JSON of shared/spec/household-format.md, and as text a caseworker reads (Chinese labels).
+#pragma once
+#include <string>
+
+#include "engine/base/source.hpp"
+#include "engine/eval/result.hpp"
+#include "engine/ir/ruleset.hpp"
+
+namespace entitle {
+
+/// One JSON object on one line: {"household","period","ruleset","entitlements":[…],"errors":[…]}; with
+/// `explain`, each entitlement carries "why_not" and the result an "explanation" tree.
+std::string render_result_json(const ir::RuleSet& rs, const SourceManager& sm, const HouseholdResult& r, bool explain);
+
+/// A readable report; with `explain`, the explanation tree with rules, citations, standards and facts.
+std::string render_result_text(const ir::RuleSet& rs, const SourceManager& sm, const HouseholdResult& r, bool explain);
+
+/// "file:line" of a span.
+std::string location(const SourceManager& sm, const SourceSpan& s);
+
+}  // namespace entitle
