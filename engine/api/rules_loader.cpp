@@ -30,16 +30,34 @@ std::unique_ptr<LoadedRules> load_rules(const std::string& dir) {
     out->diagnostics.report_unlocated(DiagKind::NoRuleFiles).message += " in '" + dir + "'";
     return out;
   }
-  std::string hash_input;
-  std::vector<ast::RuleFile> parsed;
+  std::vector<std::pair<std::string, std::string>> texts;
   for (const auto& [rel, full] : files) {
     std::ifstream in(full, std::ios::binary);
     std::stringstream ss;
     ss << in.rdbuf();
-    std::string text = ss.str();
-    hash_input += rel + '\0' + text + '\0';
     std::string shown = fs::is_regular_file(dir) ? dir : (fs::path(dir) / rel).generic_string();
-    FileId id = out->sources.add(shown, text);
+    texts.emplace_back(shown, ss.str());
+  }
+  auto loaded = load_rules_from_texts(texts);
+  loaded->root = dir;
+  if (loaded->rules) {
+    // The hash names files relative to the rule-set root, so it does not depend on where the directory lives.
+    std::string hash_input;
+    for (std::size_t i = 0; i < files.size(); ++i) hash_input += files[i].first + '\0' + texts[i].second + '\0';
+    loaded->rules->hash = "sha256:" + sha256_hex(hash_input);
+    loaded->rules->files.clear();
+    for (const auto& f : files) loaded->rules->files.push_back(f.first);
+  }
+  return loaded;
+}
+
+std::unique_ptr<LoadedRules> load_rules_from_texts(const std::vector<std::pair<std::string, std::string>>& files) {
+  auto out = std::make_unique<LoadedRules>();
+  std::string hash_input;
+  std::vector<ast::RuleFile> parsed;
+  for (const auto& [name, text] : files) {
+    hash_input += name + '\0' + text + '\0';
+    FileId id = out->sources.add(name, text);
     if (!is_valid_utf8(text)) {
       out->diagnostics.report(DiagKind::InvalidUtf8, {id, 0, 0});
       continue;

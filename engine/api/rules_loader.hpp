@@ -3,6 +3,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "engine/base/source.hpp"
 #include "engine/diag/diagnostic.hpp"
@@ -20,5 +22,8 @@ struct LoadedRules {
 /// Reads DIR/**/*.rules in sorted path order (or one file when DIR is a file). The content hash covers every
 /// file's relative path and bytes, so the same rules always carry the same hash.
 std::unique_ptr<LoadedRules> load_rules(const std::string& dir);
+
+/// The same from in-memory files (name, text), in the order given; for tests and tools.
+std::unique_ptr<LoadedRules> load_rules_from_texts(const std::vector<std::pair<std::string, std::string>>& files);
 
 }  // namespace entitle

@@ -6,7 +6,7 @@
 #include <sstream>
 
 #include "engine/eval/evaluator.hpp"
-#include "engine/eval/json_tree.hpp"
+#include "engine/base/json_tree.hpp"
 #include "engine/explain/render.hpp"
 
 namespace entitle {

@@ -38,9 +38,13 @@ const BuiltinInfo kBuiltins[] = {
 
 bool is_literal(const ir::RuleSet& rs, int node) {
   const ir::ExprNode& n = rs.nodes[node];
-  if (n.op == Op::Const) return n.type.is_numeric();
-  if (n.op == Op::Neg) return is_literal(rs, n.kids[0]);
-  return false;
+  switch (n.op) {
+    case Op::Const: return n.type.is_numeric();
+    case Op::Neg: return is_literal(rs, n.kids[0]);
+    case Op::Add: case Op::Sub: case Op::Mul: case Op::Div:
+      return is_literal(rs, n.kids[0]) && is_literal(rs, n.kids[1]);
+    default: return false;
+  }
 }
 
 std::string Binder::tname(const Type& t) const { return type_name(rs_, t); }

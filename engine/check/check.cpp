@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "engine/base/json_tree.hpp"
 #include "engine/check/binder.hpp"
 #include "engine/check/set_checks.hpp"
 #include "engine/check/type_names.hpp"
@@ -449,6 +450,8 @@ private:
     } else {
       tc.household_json = t.household.text;
       tc.household_origin = sm_.path(t.span.file);
+      std::string error;
+      if (!parse_json(tc.household_json, error)) sink_.report(DiagKind::BadInlineHousehold, t.household.span, {error});
     }
     for (const ast::Expectation& e : t.expects) {
       ir::TestExpectation te;

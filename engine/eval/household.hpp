@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/eval/json_tree.hpp"
+#include "engine/base/json_tree.hpp"
 #include "engine/eval/value.hpp"
 #include "engine/ir/ruleset.hpp"
 

@@ -120,7 +120,8 @@ auto const enum_decl_def = kw("enum", "枚举") > identifier >> -text > lit('{')
 auto const field_def = word > lit(':') > type_ref >> -(kw("default") > expression) >> -text;
 auto const entity_decl_def = kw("entity", "实体") > identifier >> -text > lit('{') > *field > lit('}');
 
-auto const def_exception_def = kw("exception", "例外") > identifier >> -text > kw("when", "当") > expression > lit('=') > expression;
+auto const def_exception_def = kw("exception", "例外") > identifier >> -text > kw("when", "当") > expression > kw("then", "则") >
+                               expression;
 auto const define_decl_def = kw("define", "定义") > identifier > lit('.') > word >> -text > lit(':') > type_ref >>
                              -(lit('=') > expression) >> *def_exception >> -cite;
 

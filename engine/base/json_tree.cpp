@@ -1,5 +1,5 @@
 // json_tree.cpp — builds JsonNode trees with nlohmann::json's SAX parser, keeping number texts.
-#include "engine/eval/json_tree.hpp"
+#include "engine/base/json_tree.hpp"
 
 #include <nlohmann/json.hpp>
 
