@@ -21,7 +21,14 @@ struct Instance {
   std::string id;             // the record's "id" field when it has one
 };
 
+/// Values inside point at instances, lists and texts of the same household, so it moves but never copies.
 struct Household {
+  Household() = default;
+  Household(const Household&) = delete;
+  Household& operator=(const Household&) = delete;
+  Household(Household&&) = default;
+  Household& operator=(Household&&) = default;
+
   std::deque<Instance> instances;  // [0] is the household; addresses are stable
   std::deque<std::vector<const Instance*>> lists;
   std::deque<std::string> texts;

@@ -78,6 +78,21 @@ std::string failed_text(const SourceManager& sm, const FailedCondition& f) {
   return s + "  [" + location(sm, f.span) + "]";
 }
 
+std::string collapse(std::string_view text) {
+  std::string out;
+  bool space = false;
+  for (char c : text) {
+    if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += c;
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string location(const SourceManager& sm, const SourceSpan& s) {
@@ -132,28 +147,39 @@ std::string render_result_json(const ir::RuleSet& rs, const SourceManager& sm, c
   }
   out["errors"] = errs;
   if (explain) {
+    // Each rule once (with its source text and citation); nodes refer to it by name.
+    json rules = json::object();
     json nodes = json::array();
     for (std::size_t i = 0; i < r.trace.size(); ++i) {
       const TraceNode& n = r.trace[i];
       NodeInfo ni = info(rs, n);
+      if (!rules.contains(ni.name)) {
+        json rule;
+        rule["kind"] = kind_name(n.kind);
+        rule["label"] = ni.label;
+        rule["at"] = location(sm, ni.span);
+        rule["citation"] = ni.cite;
+        if (n.kind == TraceNode::Kind::Standard) {
+          const ir::Standard& st = rs.standards[n.index];
+          rule["unit"] = std::string("per ") + ir::per_unit_name(st.per);
+        } else {
+          rule["source"] = std::string(sm.slice(ni.span));
+        }
+        rules[ni.name] = rule;
+      }
       json j;
       j["id"] = i;
-      j["kind"] = kind_name(n.kind);
-      j["name"] = ni.name;
-      j["label"] = ni.label;
+      j["rule"] = ni.name;
       if (!n.subject.empty()) j[n.kind == TraceNode::Kind::Standard ? "key" : "subject"] = n.subject;
       j["value"] = n.value;
-      j["rule"] = location(sm, ni.span);
-      j["citation"] = ni.cite;
       if (!n.exception.empty()) j["exception"] = n.exception;
       if (n.kind == TraceNode::Kind::Standard && !n.region_code.empty()) {
         j["region_level"] = n.region_level;
         j["region"] = n.region_code;
         j["effective_from"] = n.effective_from;
         if (!n.effective_until.empty()) j["effective_until"] = n.effective_until;
-        j["value_row"] = location(sm, n.row_span);
-      } else if (n.kind != TraceNode::Kind::Standard) {
-        j["source"] = std::string(sm.slice(ni.span));
+        j["value_at"] = location(sm, n.row_span);
+        j["written"] = std::string(sm.slice(n.row_span));
       }
       json facts = json::array();
       for (const auto& [path, value] : n.facts) facts.push_back({{"fact", path}, {"value", value}});
@@ -162,6 +188,7 @@ std::string render_result_json(const ir::RuleSet& rs, const SourceManager& sm, c
       nodes.push_back(j);
     }
     out["explanation"] = nodes;
+    out["rules"] = rules;
   }
   return out.dump(-1, ' ', false, json::error_handler_t::replace);
 }
@@ -222,7 +249,7 @@ std::string render_result_text(const ir::RuleSet& rs, const SourceManager& sm, c
     out << " = " << n.value;
     if (n.kind == TraceNode::Kind::Standard && !n.region_code.empty())
       out << " (" << n.region_level << " " << n.region_code << ", 自 " << n.effective_from
-          << (n.effective_until.empty() ? "" : " 至 " + n.effective_until) << ")";
+          << (n.effective_until.empty() ? "" : " 至 " + n.effective_until) << "; 原文: " << collapse(sm.slice(n.row_span)) << ")";
     if (!n.exception.empty()) out << " (例外: " << n.exception << ")";
     out << "  [" << location(sm, n.kind == TraceNode::Kind::Standard && !n.region_code.empty() ? n.row_span : ni.span) << "]";
     if (!shown.insert(id).second) {

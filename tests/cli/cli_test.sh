@@ -27,7 +27,7 @@ printf '{\n  "id": "ONE", "region": "140521100000", "area": "rural",\n  "members
 "$bin" eval --rules "$root/rules" --household "$tmp/one.json" --period 2021-03 --format text --explain > "$tmp/one.txt" 2>&1
 check "single JSON household" $?
 contains "$tmp/one.txt" "✔ 城乡最低生活保障 (dibao): 440.00 元/月"; check "text output in Chinese" $?
-contains "$tmp/one.txt" "标准 dibao_standard 「最低生活保障标准」 [rural] = 440.00 (县级 county 140521, 自 2020-01-01)"; check "explanation shows the standard's date and level" $?
+contains "$tmp/one.txt" "标准 dibao_standard 「最低生活保障标准」 [rural] = 440.00 (县级 county 140521, 自 2020-01-01; 原文: from 2020-01-01 5280 per year)"; check "explanation shows the standard's date and level" $?
 
 # bad records: reported with line and field, the good ones still evaluated, exit 2
 { sed -n 2p "$root/rules/samples/households.jsonl"

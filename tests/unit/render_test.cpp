@@ -49,6 +49,6 @@ program p "城乡最低生活保障" for household paid monthly cite "社会救�
   std::string text = render_result_text(*l->rules, l->sources, r, true);
   EXPECT_NE(text.find("✘ 城乡最低生活保障 (p): 不符合"), std::string::npos) << text;
   EXPECT_NE(text.find("per_capita < s — 实际 650.00 ≥ 630.00，差 20.00"), std::string::npos) << text;
-  EXPECT_NE(text.find("标准 s 「标准」 = 630.00 (县级 county 140521, 自 2020-01-01)"), std::string::npos) << text;
+  EXPECT_NE(text.find("标准 s 「标准」 = 630.00 (县级 county 140521, 自 2020-01-01; 原文: from 2020-01-01 630)"), std::string::npos) << text;
   EXPECT_NE(text.find("依据: 某文件 第一条"), std::string::npos) << text;
 }

@@ -1,0 +1,108 @@
+// bench_eval.cpp — evaluation latency (one household, with and without explanation) and throughput over generated
+// households for the shipped 低保 rule set. Figures are printed by Google Benchmark; nothing is asserted.
+#include <benchmark/benchmark.h>
+
+#include <random>
+
+#include "engine/api/rules_loader.hpp"
+#include "engine/base/json_tree.hpp"
+#include "engine/eval/evaluator.hpp"
+#include "engine/explain/render.hpp"
+
+using namespace entitle;
+
+namespace {
+
+const LoadedRules& rules() {
+  static auto loaded = load_rules(ENTITLE_RULES_DIR);
+  if (!loaded->rules) {
+    fprintf(stderr, "%s", render_diagnostics(loaded->sources, loaded->diagnostics.sorted()).c_str());
+    std::abort();
+  }
+  return *loaded;
+}
+
+const char* kE1 = R"({"id":"E1","region":"140521100000","area":"rural","members":[
+ {"id":"P1","relation":"self","birth_date":"1975-05-01","incomes":[{"kind":"wage","amount":"12000","per":"year"}]},
+ {"id":"P2","relation":"spouse","birth_date":"1977-08-12"},
+ {"id":"P3","relation":"child","birth_date":"2010-02-03"},
+ {"id":"P4","relation":"child","birth_date":"2013-11-30"}]})";
+
+Household load(const std::string& json) {
+  std::string error;
+  auto record = parse_json(json, error);
+  Household hh;
+  std::vector<InputError> errors;
+  if (!record || !load_household(*rules().rules, *record, "bench", hh, errors)) std::abort();
+  return hh;
+}
+
+/// A deterministic synthetic household: 1–6 members, incomes with a low-income tail.
+std::string generated(std::mt19937& rng, int i) {
+  std::uniform_int_distribution<int> size(1, 6), income(0, 4000), area(0, 1), town(0, 6);
+  int n = size(rng);
+  std::string s = "{\"id\":\"G" + std::to_string(i) + "\",\"region\":\"1405211" + std::to_string(town(rng)) +
+                  "0000\",\"area\":\"" + (area(rng) ? "urban" : "rural") + "\",\"members\":[";
+  for (int m = 0; m < n; ++m) {
+    if (m) s += ",";
+    const char* rel = m == 0 ? "self" : m == 1 ? "spouse" : "child";
+    int year = m < 2 ? 1960 + (i + m) % 30 : 2005 + (i + m) % 15;
+    s += "{\"id\":\"P" + std::to_string(m + 1) + "\",\"relation\":\"" + rel + "\",\"birth_date\":\"" +
+         std::to_string(year) + "-03-15\"";
+    if (m < 2) s += ",\"incomes\":[{\"kind\":\"wage\",\"amount\":\"" + std::to_string(income(rng)) + "\",\"per\":\"month\"}]";
+    s += "}";
+  }
+  return s + "]}";
+}
+
+}  // namespace
+
+static void BM_EvalOneHousehold(benchmark::State& state) {
+  Household hh = load(kE1);
+  Evaluator ev(*rules().rules);
+  Month m = *Month::parse("2021-03");
+  for (auto _ : state) benchmark::DoNotOptimize(ev.evaluate(hh, m, false));
+}
+BENCHMARK(BM_EvalOneHousehold);
+
+static void BM_EvalOneHouseholdExplained(benchmark::State& state) {
+  Household hh = load(kE1);
+  Evaluator ev(*rules().rules);
+  Month m = *Month::parse("2021-03");
+  for (auto _ : state) benchmark::DoNotOptimize(ev.evaluate(hh, m, true));
+}
+BENCHMARK(BM_EvalOneHouseholdExplained);
+
+static void BM_EvalExplainAndRenderJson(benchmark::State& state) {
+  Household hh = load(kE1);
+  const auto& l = rules();
+  Evaluator ev(*l.rules);
+  Month m = *Month::parse("2021-03");
+  for (auto _ : state) benchmark::DoNotOptimize(render_result_json(*l.rules, l.sources, ev.evaluate(hh, m, true), true));
+}
+BENCHMARK(BM_EvalExplainAndRenderJson);
+
+static void BM_ParseAndValidateHousehold(benchmark::State& state) {
+  std::string json = kE1;
+  for (auto _ : state) benchmark::DoNotOptimize(load(json));
+}
+BENCHMARK(BM_ParseAndValidateHousehold);
+
+static void BM_Throughput(benchmark::State& state) {
+  std::mt19937 rng(42);
+  std::vector<Household> households;
+  for (int i = 0; i < state.range(0); ++i) households.push_back(load(generated(rng, i)));
+  Evaluator ev(*rules().rules);
+  Month m = *Month::parse("2021-03");
+  for (auto _ : state)
+    for (const Household& hh : households) benchmark::DoNotOptimize(ev.evaluate(hh, m, false));
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_Throughput)->Arg(100000)->Unit(benchmark::kMillisecond);
+
+static void BM_LoadRuleSet(benchmark::State& state) {
+  for (auto _ : state) benchmark::DoNotOptimize(load_rules(ENTITLE_RULES_DIR));
+}
+BENCHMARK(BM_LoadRuleSet)->Unit(benchmark::kMicrosecond);
+
+BENCHMARK_MAIN();
