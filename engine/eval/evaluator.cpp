@@ -31,20 +31,48 @@ struct ProgramSlot {
   Value eligible;
   Value amount;  // Num, or Missing
   const std::vector<const Instance*>* members = nullptr;
-  std::string exception, excluded_by;
+  const ir::ExceptionDef* exception = nullptr;  // the exception that decided it
+  int excluded_by = -1;                         // program granted instead
   int trace = -1;
-  const ir::ExprNode* eligibility = nullptr;  // the clause that decided eligibility
-  int eligibility_node = -1;
+  int eligibility_node = -1;                    // the clause that decided eligibility
 };
+
+struct CachedStandard {
+  int key;
+  Value value;
+  int trace;
+};
+
+}  // namespace
+
+struct EvalScratch::Impl {
+  std::vector<DefSlot> defs;
+  std::vector<ProgramSlot> programs;
+  std::vector<std::vector<CachedStandard>> standards;
+  std::vector<const Instance*> locals;
+  std::deque<MissingSet> missing;
+  std::deque<std::vector<const Instance*>> lists;
+};
+
+EvalScratch::EvalScratch() : impl(std::make_unique<Impl>()) {}
+EvalScratch::~EvalScratch() = default;
+
+namespace {
 
 class Run {
 public:
-  Run(const ir::RuleSet& rs, const Household& hh, Month month, bool trace, Coverage* coverage)
-      : rs_(rs), hh_(hh), month_(month), day_(month.first_day()), tracing_(trace), cov_(coverage) {
-    defs_.resize(hh.instances.size() * rs.defs.size());
-    programs_.resize(hh.instances.size() * rs.programs.size());
+  Run(const ir::RuleSet& rs, const std::vector<std::vector<const ir::StandardRow*>>& rows, const Household& hh,
+      Month month, bool trace, Coverage* coverage, EvalScratch::Impl& scratch)
+      : rs_(rs), rows_(rows), hh_(hh), month_(month), day_(month.first_day()), tracing_(trace), cov_(coverage),
+        defs_(scratch.defs), programs_(scratch.programs), standards_(scratch.standards), locals_(scratch.locals),
+        missing_(scratch.missing), lists_(scratch.lists) {
+    defs_.assign(hh.instances.size() * rs.defs.size(), DefSlot{});
+    programs_.assign(hh.instances.size() * rs.programs.size(), ProgramSlot{});
     standards_.resize(rs.standards.size());
-    locals_.resize(rs.locals, nullptr);
+    for (auto& cache : standards_) cache.clear();
+    locals_.assign(rs.locals, nullptr);
+    missing_.clear();
+    lists_.clear();
   }
 
   HouseholdResult go() {
@@ -111,9 +139,12 @@ private:
       case Op::Root: return Value::pointer(Tag::Entity, &hh_.root());
       case Op::Local: return Value::pointer(Tag::Entity, locals_[n.a]);
       case Op::Field: {
-        Value base = eval(n.kids[0], self);
-        if (base.is_missing()) return base;
-        const Instance* inst = base.instance();
+        const Instance* inst = direct_instance(n.kids[0], self);
+        if (!inst) {
+          Value base = eval(n.kids[0], self);
+          if (base.is_missing()) return base;
+          inst = base.instance();
+        }
         if (!inst->present[n.a]) {
           const std::string& name = rs_.entities[inst->entity].fields[n.a].name;
           Value m = missing_fact(inst->path.empty() ? name : inst->path + "." + name);
@@ -131,6 +162,7 @@ private:
         return Value::boolean(n.flag ? !present : present);
       }
       case Op::Def: {
+        if (const Instance* inst = direct_instance(n.kids[0], self)) return definition(n.a, inst);
         Value base = eval(n.kids[0], self);
         if (base.is_missing()) return base;
         return definition(n.a, base.instance());
@@ -210,6 +242,18 @@ private:
       case Op::Table: return table(n, self);
     }
     throw Failure{"internal: unknown operation", {n.span}};
+  }
+
+  /// The instance a node names without evaluating anything (the entity in hand, an aggregation variable, the
+  /// household), or null when it takes an evaluation to know: the common cases skip a recursive call.
+  const Instance* direct_instance(int id, const Instance* self) const {
+    const ir::ExprNode& b = rs_.nodes[id];
+    switch (b.op) {
+      case Op::Self: return self;
+      case Op::Local: return locals_[b.a];
+      case Op::Root: return &hh_.root();
+      default: return nullptr;
+    }
   }
 
   Value constant(const ir::ExprNode& n) {
@@ -329,13 +373,13 @@ private:
   }
 
   Value call(const ir::ExprNode& n, const Instance* self) {
-    std::vector<Value> args;
+    Value args[2];  // every built-in takes one or two arguments
     Value miss;
     bool missing = false;
-    for (int k : n.kids) {
-      args.push_back(eval(k, self));
-      if (args.back().is_missing()) {
-        miss = missing ? merge_missing(miss, args.back()) : args.back();
+    for (std::size_t i = 0; i < n.kids.size() && i < 2; ++i) {
+      args[i] = eval(n.kids[i], self);
+      if (args[i].is_missing()) {
+        miss = missing ? merge_missing(miss, args[i]) : args[i];
         missing = true;
       }
     }
@@ -381,15 +425,17 @@ private:
 
   Value table(const ir::ExprNode& n, const Instance* self) {
     const ir::TableDef& t = rs_.tables[n.a];
-    std::vector<Value> args;
-    for (int k : n.kids) {
-      args.push_back(eval(k, self));
-      if (args.back().is_missing()) return args.back();
+    Value small[8];
+    std::vector<Value> large(n.kids.size() > 8 ? n.kids.size() : 0);
+    Value* args = n.kids.size() > 8 ? large.data() : small;
+    for (std::size_t i = 0; i < n.kids.size(); ++i) {
+      args[i] = eval(n.kids[i], self);
+      if (args[i].is_missing()) return args[i];
     }
     std::vector<std::size_t> hits;
     for (std::size_t r = 0; r < t.rows.size(); ++r) {
       bool all = true;
-      for (std::size_t c = 0; c < args.size() && all; ++c) all = cell_matches(t.rows[r][c], args[c]);
+      for (std::size_t c = 0; c < n.kids.size() && all; ++c) all = cell_matches(t.rows[r][c], args[c]);
       if (all) hits.push_back(r);
       if (all && t.hit == ir::HitPolicy::First) break;
     }
@@ -423,10 +469,10 @@ private:
     if (slot.state == 1) throw Failure{"definition '" + def.name + "' depends on itself", {def.span}};
     slot.state = 1;
     int tid = tracing_ ? trace_open(TraceNode::Kind::Definition, d, inst) : -1;
-    std::string applied;
+    const ir::ExceptionDef* applied = nullptr;
     Value v;
     try {
-      v = decide_with_exceptions(def.value, def.exceptions, inst, &ir::ExceptionDef::value, def.name, def.span, applied);
+      v = decide_with_exceptions(def.value, def.exceptions, inst, &ir::ExceptionDef::value, "", def.name, def.span, applied);
     } catch (...) {
       slot.state = 0;
       if (tidy(tid)) {}
@@ -437,12 +483,11 @@ private:
     slot.trace = tid;
     if (cov_) {
       cov_->def_evaluated[d] = true;
-      for (std::size_t i = 0; i < def.exceptions.size(); ++i)
-        if (def.exceptions[i].name == applied && !applied.empty()) cov_->def_exception_applied[d][i] = true;
+      if (applied) cov_->def_exception_applied[d][applied - def.exceptions.data()] = true;
     }
     if (tid >= 0) {
       trace_[tid].value = v.is_missing() ? "undetermined" : format_value(rs_, def.type, v);
-      trace_[tid].exception = applied;
+      if (applied) trace_[tid].exception = applied->name;
       stack_.pop_back();
     }
     return v;
@@ -455,8 +500,8 @@ private:
 
   /// Default logic: the base rule unless exactly one kind of result comes from the exceptions that apply.
   Value decide_with_exceptions(int base, const std::vector<ir::ExceptionDef>& exs, const Instance* inst,
-                               int ir::ExceptionDef::*clause, const std::string& what, SourceSpan span,
-                               std::string& applied) {
+                               int ir::ExceptionDef::*clause, const char* what, const std::string& name, SourceSpan span,
+                               const ir::ExceptionDef*& applied) {
     Value undecided;
     bool unknown = false;
     const ir::ExceptionDef* winner = nullptr;
@@ -474,7 +519,7 @@ private:
       if (winner) {
         bool same = v.is_missing() == winner_value.is_missing() && (v.is_missing() || compare(Op::Eq, v, winner_value));
         if (!same)
-          throw Failure{"exceptions '" + winner->name + "' and '" + ex.name + "' both apply to " + what +
+          throw Failure{"exceptions '" + winner->name + "' and '" + ex.name + "' both apply to " + what + name +
                             " and give different results",
                         {winner->span, ex.span}};
         continue;
@@ -484,10 +529,11 @@ private:
     }
     if (unknown) return undecided;
     if (winner) {
-      applied = winner->name;
+      applied = winner;
       return winner_value;
     }
-    if (base < 0) throw Failure{"no rule gives a value for " + what + ": it has no base rule and no exception applies", {span}};
+    if (base < 0)
+      throw Failure{"no rule gives a value for " + std::string(what) + name + ": it has no base rule and no exception applies", {span}};
     return eval(base, inst);
   }
 
@@ -506,26 +552,18 @@ private:
     Value result;
     bool found = false;
     const std::string& region = hh_.region;
-    std::vector<std::string> prefixes;
-    for (std::size_t len : {std::size_t(12), std::size_t(9), std::size_t(6), std::size_t(4), std::size_t(2)})
-      if (region.size() >= len) prefixes.push_back(region.substr(0, len));
-    prefixes.push_back("");
     std::string key_name = key >= 0 && st.key_enum >= 0 ? rs_.enums[st.key_enum].values[key] : "";
     try {
-      for (const std::string& prefix : prefixes) {
+      // Rows run from the most specific region to the least; the first with a value in force wins.
+      for (const ir::StandardRow* row : rows_[s]) {
+        if (row->region.size() > region.size() || region.compare(0, row->region.size(), row->region) != 0) continue;
+        if (row->key >= 0 && row->key != key) continue;
         const ir::StandardValue* in_force = nullptr;
-        const ir::StandardRow* row_used = nullptr;
-        for (int pass = 0; pass < 2 && !in_force; ++pass)  // a row for this key first, then a row for any key
-          for (const ir::StandardRow& row : st.rows) {
-            if (row.region != prefix || (pass == 0 ? row.key != key || key < 0 : row.key != -1)) continue;
-            for (const ir::StandardValue& v : row.values)
-              if (!(day_ < v.from) && (!v.until || !(*v.until < day_))) {
-                in_force = &v;
-                row_used = &row;
-              }
-          }
+        for (const ir::StandardValue& v : row->values)
+          if (!(day_ < v.from) && (!v.until || !(*v.until < day_))) in_force = &v;
         if (!in_force) continue;
         found = true;
+        const std::string& prefix = row->region;
         if (tid >= 0) {
           TraceNode& tn = trace_[tid];
           std::size_t lvl = prefix.empty() ? 0 : prefix.size() == 2 ? 1 : prefix.size() == 4 ? 2 : prefix.size() == 6 ? 3 : 4;
@@ -545,7 +583,6 @@ private:
           if (!result.is_missing() && result.tag == Tag::Num && in_force->factor != Rational(1))
             result = Value::number(result.num * in_force->factor);
         }
-        (void)row_used;
         break;
       }
       if (!found)
@@ -590,15 +627,14 @@ private:
     slot.trace = tid;
     if (cov_ && !slot.eligible.is_missing()) {
       (slot.eligible.flag ? cov_->program_granted : cov_->program_refused)[p] = true;
-      for (std::size_t i = 0; i < pd.exceptions.size(); ++i)
-        if (pd.exceptions[i].name == slot.exception && !slot.exception.empty()) cov_->program_exception_applied[p][i] = true;
+      if (slot.exception) cov_->program_exception_applied[p][slot.exception - pd.exceptions.data()] = true;
     }
     if (tid >= 0) {
       std::string v = slot.eligible.is_missing() ? "undetermined" : slot.eligible.flag ? "eligible" : "not eligible";
       if (!slot.eligible.is_missing() && slot.eligible.flag && slot.amount.tag == Tag::Num)
         v += ", " + format_value(rs_, ir::Type::of(TypeKind::Money), slot.amount);
       trace_[tid].value = v;
-      trace_[tid].exception = slot.exception;
+      if (slot.exception) trace_[tid].exception = slot.exception->name;
       stack_.pop_back();
     }
     return slot;
@@ -614,22 +650,20 @@ private:
       }
       if (other.eligible.flag) {
         slot.eligible = Value::boolean(false);
-        slot.excluded_by = rs_.programs[q].name;
+        slot.excluded_by = q;
         return;
       }
     }
-    std::string applied;
+    const ir::ExceptionDef* applied = nullptr;
     slot.eligible = decide_with_exceptions(pd.eligible, pd.exceptions, inst, &ir::ExceptionDef::eligible,
-                                           "the eligibility of " + pd.name, pd.span, applied);
-    slot.eligibility_node = pd.eligible;
-    for (const auto& ex : pd.exceptions)
-      if (ex.name == applied) slot.eligibility_node = ex.eligible;
+                                           "the eligibility of ", pd.name, pd.span, applied);
+    slot.eligibility_node = applied ? applied->eligible : pd.eligible;
     slot.exception = applied;
     if (slot.eligible.is_missing() || !slot.eligible.flag) return;
-    std::string applied_amount;
+    const ir::ExceptionDef* applied_amount = nullptr;
     slot.amount = decide_with_exceptions(pd.amount, pd.exceptions, inst, &ir::ExceptionDef::amount,
-                                         "the amount of " + pd.name, pd.span, applied_amount);
-    if (!applied_amount.empty()) slot.exception = applied_amount;
+                                         "the amount of ", pd.name, pd.span, applied_amount);
+    if (applied_amount) slot.exception = applied_amount;
     if (slot.amount.tag == Tag::Num) {
       if (!slot.amount.num.has_at_most_decimals(2))
         throw Failure{"the amount of program '" + pd.name + "' is " + slot.amount.num.to_string() +
@@ -640,10 +674,10 @@ private:
                       {rs_.nodes[pd.amount].span}};
     }
     if (pd.entity == rs_.root_entity) {
-      std::string applied_members;
+      const ir::ExceptionDef* applied_members = nullptr;
       Value m = pd.members >= 0 || !pd.exceptions.empty()
                     ? decide_with_exceptions(pd.members, pd.exceptions, inst, &ir::ExceptionDef::members,
-                                             "the members of " + pd.name, pd.span, applied_members)
+                                             "the members of ", pd.name, pd.span, applied_members)
                     : Value();
       if (m.tag == Tag::List) slot.members = &m.list();
     }
@@ -661,7 +695,7 @@ private:
     try {
       if (pd.entity == rs_.root_entity) {
         ProgramSlot& s = program(p, &hh_.root());
-        e.trace_node = s.trace;
+        if (s.trace >= 0) e.trace_nodes.push_back(s.trace);
         fill(e, s, &hh_.root());
         if (e.eligible && *e.eligible) {
           if (s.members) for (const Instance* m : *s.members) e.members.push_back(m->id);
@@ -674,13 +708,13 @@ private:
         for (const Instance& inst : hh_.instances) {
           if (inst.entity != pd.entity) continue;
           ProgramSlot& s = program(p, &inst);
-          if (e.trace_node < 0) e.trace_node = s.trace;
+          if (s.trace >= 0) e.trace_nodes.push_back(s.trace);
           if (s.eligible.is_missing()) {
             any_unknown = true;
             missing.insert(missing.end(), s.eligible.missing_facts().begin(), s.eligible.missing_facts().end());
           } else if (!s.eligible.flag) {
-            if (tracing_ && s.eligibility_node >= 0 && s.excluded_by.empty()) why_not(s.eligibility_node, &inst, e.failed);
-            if (!s.excluded_by.empty()) e.excluded_by = s.excluded_by;
+            if (tracing_ && s.eligibility_node >= 0 && s.excluded_by < 0) why_not(s.eligibility_node, &inst, e.failed);
+            if (s.excluded_by >= 0) e.excluded_by = rs_.programs[s.excluded_by].name;
           } else if (s.eligible.flag) {
             any_yes = true;
             e.members.push_back(inst.id);
@@ -712,15 +746,15 @@ private:
   }
 
   void fill(Entitlement& e, ProgramSlot& s, const Instance* inst) {
-    e.exception = s.exception;
-    e.excluded_by = s.excluded_by;
+    if (s.exception) e.exception = s.exception->name;
+    if (s.excluded_by >= 0) e.excluded_by = rs_.programs[s.excluded_by].name;
     if (s.eligible.is_missing()) {
       e.missing = s.eligible.missing_facts();
       return;
     }
     e.eligible = s.eligible.flag;
     if (!s.eligible.flag) {
-      if (tracing_ && s.eligibility_node >= 0 && s.excluded_by.empty()) why_not(s.eligibility_node, inst, e.failed);
+      if (tracing_ && s.eligibility_node >= 0 && s.excluded_by < 0) why_not(s.eligibility_node, inst, e.failed);
       return;
     }
     if (s.amount.is_missing()) e.missing = s.amount.missing_facts();
@@ -770,22 +804,18 @@ private:
   }
 
   const ir::RuleSet& rs_;
+  const std::vector<std::vector<const ir::StandardRow*>>& rows_;
   const Household& hh_;
   Month month_;
   Date day_;
   bool tracing_;
   Coverage* cov_;
-  std::vector<DefSlot> defs_;
-  std::vector<ProgramSlot> programs_;
-  struct CachedStandard {
-    int key;
-    Value value;
-    int trace;
-  };
-  std::vector<std::vector<CachedStandard>> standards_;
-  std::vector<const Instance*> locals_;
-  std::deque<MissingSet> missing_;
-  std::deque<std::vector<const Instance*>> lists_;
+  std::vector<DefSlot>& defs_;
+  std::vector<ProgramSlot>& programs_;
+  std::vector<std::vector<CachedStandard>>& standards_;
+  std::vector<const Instance*>& locals_;
+  std::deque<MissingSet>& missing_;
+  std::deque<std::vector<const Instance*>>& lists_;
   std::vector<TraceNode> trace_;
   std::vector<int> stack_;
 };
@@ -809,8 +839,26 @@ std::string format_value(const ir::RuleSet& rs, const ir::Type& type, const Valu
   return "?";
 }
 
+Evaluator::Evaluator(const ir::RuleSet& rs) : rs_(rs) {
+  for (const ir::Standard& st : rs.standards) {
+    std::vector<const ir::StandardRow*> rows;
+    for (const ir::StandardRow& row : st.rows) rows.push_back(&row);
+    std::stable_sort(rows.begin(), rows.end(), [](const ir::StandardRow* a, const ir::StandardRow* b) {
+      if (a->region.size() != b->region.size()) return a->region.size() > b->region.size();
+      return a->key > b->key;  // a row for a key before a row for any key (-1)
+    });
+    rows_by_specificity_.push_back(std::move(rows));
+  }
+}
+
 HouseholdResult Evaluator::evaluate(const Household& hh, Month month, bool explain, Coverage* coverage) const {
-  Run run(rs_, hh, month, explain, coverage);
+  EvalScratch scratch;
+  return evaluate(hh, month, explain, coverage, scratch);
+}
+
+HouseholdResult Evaluator::evaluate(const Household& hh, Month month, bool explain, Coverage* coverage,
+                                    EvalScratch& scratch) const {
+  Run run(rs_, rows_by_specificity_, hh, month, explain, coverage, *scratch.impl);
   return run.go();
 }
 

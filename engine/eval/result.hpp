@@ -34,7 +34,7 @@ struct Entitlement {
   std::string exception;                // the exception that decided it, if any
   std::string excluded_by;              // not eligible because this program was granted instead
   std::vector<FailedCondition> failed;  // not eligible: why (filled when explaining)
-  int trace_node = -1;                  // root of its explanation
+  std::vector<int> trace_nodes;         // roots of its explanation: the household, or each member decided
 };
 
 struct EvalError {

@@ -130,7 +130,7 @@ std::string render_result_json(const ir::RuleSet& rs, const SourceManager& sm, c
       json why = json::array();
       for (const FailedCondition& f : e.failed) why.push_back(failed_json(sm, f));
       if (!why.empty()) j["why_not"] = why;
-      if (e.trace_node >= 0) j["explanation"] = e.trace_node;
+      if (!e.trace_nodes.empty()) j["explanation"] = e.trace_nodes;
     }
     ents.push_back(j);
   }
@@ -221,6 +221,7 @@ std::string render_result_text(const ir::RuleSet& rs, const SourceManager& sm, c
       if (!e.exception.empty()) out << "  (例外: " << e.exception << ")";
       out << '\n';
       for (const MemberAmount& m : e.by_member) out << "      " << m.member << ": " << m.amount.to_fixed(2) << '\n';
+      for (const FailedCondition& f : e.failed) out << "      " << failed_text(sm, f) << '\n';  // members not granted
     } else {
       out << "  ✘ " << head << ": 不符合";
       if (!e.excluded_by.empty()) out << " — 已享受 " << e.excluded_by << "，二者不可兼得";
@@ -263,7 +264,7 @@ std::string render_result_text(const ir::RuleSet& rs, const SourceManager& sm, c
     for (std::size_t i = 0; i < n.children.size(); ++i) walk(n.children[i], child_indent, i + 1 == n.children.size());
   };
   for (const Entitlement& e : r.entitlements)
-    if (e.trace_node >= 0) walk(e.trace_node, "  ", true);
+    for (std::size_t i = 0; i < e.trace_nodes.size(); ++i) walk(e.trace_nodes[i], "  ", i + 1 == e.trace_nodes.size());
   return out.str();
 }
 

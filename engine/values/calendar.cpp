@@ -2,17 +2,37 @@
 #include "engine/values/calendar.hpp"
 
 #include <boost/date_time/gregorian/gregorian_types.hpp>
-#include <cstdio>
+#include <algorithm>
 
 namespace entitle {
 namespace {
 
 namespace greg = boost::gregorian;
 
-greg::date to_greg(Date d) {
-  // Julian day number → y/m/d through the calendar's own conversion.
-  auto ymd = greg::gregorian_calendar::from_day_number(d.day);
-  return greg::date(ymd.year, ymd.month, ymd.day);
+struct Ymd {
+  int y, m, d;
+  int year() const { return y; }
+  int month() const { return m; }
+  int day() const { return d; }
+};
+
+/// Julian day number → proleptic Gregorian y/m/d, in integer arithmetic (the algorithm of the Explanatory
+/// Supplement to the Astronomical Almanac); agrees with Boost's gregorian_calendar, which the tests check.
+Ymd to_greg(Date d) {
+  int a = d.day + 32044;
+  int b = (4 * a + 3) / 146097;
+  int c = a - 146097 * b / 4;
+  int e = (4 * c + 3) / 1461;
+  int f = c - 1461 * e / 4;
+  int m = (5 * f + 2) / 153;
+  return Ymd{100 * b + e - 4800 + m / 10, m + 3 - 12 * (m / 10), f - (153 * m + 2) / 5 + 1};
+}
+
+void put_digits(char* out, int value, int width) {
+  for (int i = width - 1; i >= 0; --i) {
+    out[i] = char('0' + value % 10);
+    value /= 10;
+  }
 }
 
 bool all_digits(std::string_view s) {
@@ -49,9 +69,11 @@ int Date::day_of_month() const { return to_greg(*this).day(); }
 
 std::string Date::to_string() const {
   auto g = to_greg(*this);
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", int(g.year()), int(g.month()), int(g.day()));
-  return buf;
+  std::string out(10, '-');
+  put_digits(&out[0], g.year(), 4);
+  put_digits(&out[5], g.month(), 2);
+  put_digits(&out[8], g.day(), 2);
+  return out;
 }
 
 std::optional<Month> Month::parse(std::string_view t) {
@@ -68,9 +90,10 @@ Date Month::last_day() const {
 }
 
 std::string Month::to_string() const {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02d", year(), month());
-  return buf;
+  std::string out(7, '-');
+  put_digits(&out[0], year(), 4);
+  put_digits(&out[5], month(), 2);
+  return out;
 }
 
 int age_in_years(Date birth, Date at) {

