@@ -38,7 +38,12 @@ int main(int argc, char** argv) {
   spdlog::set_default_logger(logger);
   spdlog::set_level(verbose ? spdlog::level::info : spdlog::level::warn);
 
-  if (*check) return entitle::cli::run_check(check_dir);
-  if (*eval) return entitle::cli::run_eval(rules, household, period, format, explain);
-  return entitle::cli::run_test(test_dir);
+  try {
+    if (*check) return entitle::cli::run_check(check_dir);
+    if (*eval) return entitle::cli::run_eval(rules, household, period, format, explain);
+    return entitle::cli::run_test(test_dir);
+  } catch (const std::exception& e) {  // a failure of the machine (memory, files), never of the input
+    spdlog::critical("internal error: {}", e.what());
+    return 2;
+  }
 }

@@ -70,6 +70,10 @@ private:
     return true;
   }
   bool open(JsonNode::Kind k) {
+    if (stack_.size() >= 64) {
+      error = "objects and lists are nested more than 64 deep";
+      return false;
+    }
     JsonNode n;
     n.kind = k;
     if (stack_.empty()) {

@@ -384,6 +384,10 @@ int Binder::binary(Op op, int l, int r, SourceSpan span, const std::string& opna
 }
 
 int Binder::bind_chain(const ast::Chain& c, Scope& scope) {
+  if (c.rest.size() > 200) {  // folded left to right, a longer chain would make the evaluator recurse that deep
+    sink_.report(DiagKind::TooDeeplyNested, c.span, {"200 operators"});
+    return error_node(c.span);
+  }
   int cur = bind(c.first, scope);
   SourceSpan span = ast::span_of(c.first);
   for (const ast::OpTail& t : c.rest) {

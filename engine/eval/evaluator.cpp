@@ -735,6 +735,10 @@ private:
       }
     } catch (const Failure& f) {
       fail(f);
+    } catch (const ArithmeticOverflow& x) {
+      fail(Failure{std::string(x.what()) + " while deciding " + pd.name, {pd.span}});
+    } catch (const DivisionByZero& x) {
+      fail(Failure{std::string(x.what()) + " while deciding " + pd.name, {pd.span}});
     }
     return e;
   }

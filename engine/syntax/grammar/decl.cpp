@@ -79,11 +79,44 @@ void recover(iterator_type& it, iterator_type last) {
 
 namespace entitle {
 
+namespace {
+constexpr int kMaxNesting = 100;
+
+/// Offset where brackets first nest deeper than kMaxNesting (outside strings and comments), or -1. The parser
+/// is recursive, so this keeps a hostile or broken file from exhausting the stack.
+long too_deep_at(const std::string& text) {
+  int depth = 0;
+  bool in_string = false, in_comment = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_comment) {
+      in_comment = c != '\n';
+    } else if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '#') {
+      in_comment = true;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '(' || c == '[' || c == '{') {
+      if (++depth > kMaxNesting) return long(i);
+    } else if (c == ')' || c == ']' || c == '}') {
+      if (depth > 0) --depth;
+    }
+  }
+  return -1;
+}
+}  // namespace
+
 ast::RuleFile parse_rule_file(const SourceManager& sm, FileId file, DiagnosticSink& sink) {
   using namespace grammar;
   ast::RuleFile out;
   out.file = file;
   const std::string& text = sm.text(file);
+  if (long at = too_deep_at(text); at >= 0) {
+    sink.report(DiagKind::TooDeeplyNested, {file, std::uint32_t(at), std::uint32_t(at + 1)}, {std::to_string(kMaxNesting)});
+    return out;
+  }
   iterator_type begin = text.data(), first = begin, last = begin + text.size();
   current_target = {begin, file};
   for (;;) {
