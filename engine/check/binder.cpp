@@ -144,6 +144,19 @@ int Binder::bind(const ast::Expr& e, Scope& scope) {
       node.span = n.span;
       return b.add_node(std::move(node));
     }
+    int operator()(const ast::DurationLit& d) const {
+      auto n = Rational::parse_decimal(d.amount);
+      if (!n || !n->is_integer() || n->num() > 100000) {
+        b.sink_.report(DiagKind::BadNumberLiteral, d.span, {d.amount});
+        return b.error_node(d.span);
+      }
+      ir::ExprNode node;
+      bool days = d.unit == "days";
+      node.type = T(TypeKind::Duration, days ? 0 : 1);
+      node.num = d.unit == "years" ? *n * Rational(12) : *n;
+      node.span = d.span;
+      return b.add_node(std::move(node));
+    }
     int operator()(const x3::forward_ast<ast::Unary>& u) const { return b.bind_unary(u.get(), s); }
     int operator()(const x3::forward_ast<ast::Chain>& c) const { return b.bind_chain(c.get(), s); }
     int operator()(const x3::forward_ast<ast::Comparison>& c) const { return b.bind_comparison(c.get(), s); }
@@ -362,6 +375,12 @@ int Binder::binary(Op op, int l, int r, SourceSpan span, const std::string& opna
     }
   };
   bool arithmetic = op == Op::Add || op == Op::Sub || op == Op::Mul || op == Op::Div;
+  // Calendar arithmetic: date ± duration, month ± a duration in months, durations of one unit together.
+  if (rt.kind == TypeKind::Duration && (op == Op::Add || op == Op::Sub) &&
+      (lt.kind == TypeKind::Date || (lt.kind == TypeKind::Month && rt.ref == 1) || lt == rt)) {
+    node.type = lt;
+    return add_node(std::move(node));
+  }
   if (lt.is_numeric() && rt.is_numeric()) {
     node.type = numeric_result();
     if (node.type.kind == TypeKind::Error)
@@ -370,7 +389,7 @@ int Binder::binary(Op op, int l, int r, SourceSpan span, const std::string& opna
     return add_node(std::move(node));
   }
   if (!arithmetic && lt == rt) {
-    bool ordered = lt.kind == TypeKind::Date || lt.kind == TypeKind::Month;
+    bool ordered = lt.kind == TypeKind::Date || lt.kind == TypeKind::Month || lt.kind == TypeKind::Duration;
     if (ordered || op == Op::Eq || op == Op::Ne) {
       node.type = T(TypeKind::Bool);
       return add_node(std::move(node));
@@ -652,9 +671,16 @@ int Binder::bind_call(const ast::Call& c, Scope& scope) {
         node.type = T(TypeKind::Money);
         break;
       case ir::Builtin::AgeAt:
-      case ir::Builtin::MonthsBetween:
         want(0, {TypeKind::Date}, "date");
         want(1, {TypeKind::Date}, "date");
+        node.type = T(TypeKind::Integer);
+        break;
+      case ir::Builtin::MonthsBetween:
+        want(0, {TypeKind::Date, TypeKind::Month}, "date or month");
+        want(1, {TypeKind::Date, TypeKind::Month}, "date or month");
+        if (rs_.nodes[node.kids[0]].type.kind != rs_.nodes[node.kids[1]].type.kind)
+          mismatch(c.span, "the arguments of 'months_between'", "two dates or two months",
+                   rs_.nodes[node.kids[1]].type);
         node.type = T(TypeKind::Integer);
         break;
       case ir::Builtin::FirstDay:

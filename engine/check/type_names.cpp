@@ -13,6 +13,7 @@ std::string type_name(const ir::RuleSet& rs, const ir::Type& t) {
     case TypeKind::Money: return "money";
     case TypeKind::Date: return "date";
     case TypeKind::Month: return "month";
+    case TypeKind::Duration: return t.ref == 0 ? "duration in days" : "duration in months";
     case TypeKind::Text: return "text";
     case TypeKind::Enum: return t.ref >= 0 ? rs.enums[t.ref].name : "enum";
     case TypeKind::Entity: return t.ref >= 0 ? rs.entities[t.ref].name : "entity";

@@ -3,6 +3,7 @@
 #include "engine/eval/evaluator.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <deque>
 
 namespace entitle {
@@ -209,6 +210,7 @@ private:
       case Op::Add: case Op::Sub: case Op::Mul: case Op::Div: {
         Value l = eval(n.kids[0], self), r = eval(n.kids[1], self);
         if (l.is_missing() || r.is_missing()) return merge_missing(l, r);
+        if (r.tag == Tag::Duration) return calendar_add(n, l, r);
         return Value::number(arith(n, l.num, r.num));
       }
       case Op::Lt: case Op::Le: case Op::Gt: case Op::Ge: case Op::Eq: case Op::Ne: {
@@ -256,8 +258,32 @@ private:
     }
   }
 
+  /// date ± duration, month ± months, duration ± duration.
+  Value calendar_add(const ir::ExprNode& n, const Value& l, const Value& r) {
+    std::int64_t count = r.num.num() * (n.op == Op::Sub ? -1 : 1);
+    if (std::abs(count) > 1000000) throw Failure{"a duration too long for the calendar", {n.span}};
+    int c = int(count);
+    switch (l.tag) {
+      case Tag::Date:
+        return Value::with_scalar(Tag::Date, r.scalar == 0 ? l.scalar + c : add_months(Date{l.scalar}, c).day);
+      case Tag::Month: return Value::with_scalar(Tag::Month, l.scalar + c);
+      default: {
+        Value v = Value::number(l.num + Rational(count));
+        v.tag = Tag::Duration;
+        v.scalar = l.scalar;
+        return v;
+      }
+    }
+  }
+
   Value constant(const ir::ExprNode& n) {
     switch (n.type.kind) {
+      case TypeKind::Duration: {
+        Value v = Value::number(n.num);
+        v.tag = Tag::Duration;
+        v.scalar = n.type.ref;
+        return v;
+      }
       case TypeKind::Bool: return Value::boolean(n.scalar != 0);
       case TypeKind::Integer: case TypeKind::Decimal: case TypeKind::Money: return Value::number(n.num);
       case TypeKind::Date: return Value::with_scalar(Tag::Date, n.scalar);
@@ -293,7 +319,7 @@ private:
 
   static bool compare(Op op, const Value& l, const Value& r) {
     int c;
-    if (l.tag == Tag::Num) c = l.num.compare(r.num);
+    if (l.tag == Tag::Num || l.tag == Tag::Duration) c = l.num.compare(r.num);
     else if (l.tag == Tag::Text) c = l.text().compare(r.text());
     else if (l.tag == Tag::Bool) c = int(l.flag) - int(r.flag);
     else if (l.tag == Tag::Entity) c = l.ptr == r.ptr ? 0 : 1;
@@ -394,6 +420,7 @@ private:
       }
       case ir::Builtin::AgeAt: return Value::number(Rational(age_in_years(Date{args[0].scalar}, Date{args[1].scalar})));
       case ir::Builtin::MonthsBetween:
+        if (args[0].tag == Tag::Month) return Value::number(Rational(args[1].scalar - args[0].scalar));
         return Value::number(Rational(months_between(Date{args[0].scalar}, Date{args[1].scalar})));
       case ir::Builtin::FirstDay: return Value::with_scalar(Tag::Date, Month{args[0].scalar}.first_day().day);
       case ir::Builtin::LastDay: return Value::with_scalar(Tag::Date, Month{args[0].scalar}.last_day().day);
@@ -835,6 +862,7 @@ std::string format_value(const ir::RuleSet& rs, const ir::Type& type, const Valu
       return v.num.to_string(type.kind == TypeKind::Money ? 4 : 6);
     case Tag::Date: return Date{v.scalar}.to_string();
     case Tag::Month: return Month{v.scalar}.to_string();
+    case Tag::Duration: return v.num.to_string() + (v.scalar == 0 ? " days" : " months");
     case Tag::Text: return v.text();
     case Tag::Enum: return type.kind == TypeKind::Enum ? rs.enums[type.ref].values[v.scalar] : std::to_string(v.scalar);
     case Tag::Entity: return v.instance()->path.empty() ? "household" : v.instance()->path;

@@ -14,11 +14,11 @@ struct Instance;
 using MissingSet = std::vector<std::string>;
 
 struct Value {
-  enum class Tag : std::uint8_t { Missing, Bool, Num, Date, Month, Text, Enum, Entity, List };
+  enum class Tag : std::uint8_t { Missing, Bool, Num, Date, Month, Duration, Text, Enum, Entity, List };
   Tag tag = Tag::Missing;
   bool flag = false;       // Bool
-  std::int32_t scalar = 0; // Date day / Month index / Enum index
-  Rational num;            // Num
+  std::int32_t scalar = 0; // Date day / Month index / Enum index / Duration unit (0 days, 1 months)
+  Rational num;            // Num; Duration: the count of days or months
   const void* ptr = nullptr;  // Text: std::string; Entity: Instance; List: std::vector<const Instance*>; Missing: MissingSet
 
   static Value boolean(bool b) { Value v; v.tag = Tag::Bool; v.flag = b; return v; }

@@ -21,6 +21,11 @@ struct NumberLit : Node { std::string text; };  // "12", "1.3", "50%"
 struct StringLit : Node { std::string value; };
 struct DateLit : Node { std::string text; };    // "2021-03-01"
 struct MonthLit : Node { std::string text; };   // "2021-03"
+/// "6 months", "1 year", "30 days".
+struct DurationLit : Node {
+  std::string amount;
+  std::string unit;
+};
 
 struct Unary;
 struct Chain;
@@ -30,7 +35,7 @@ struct Call;
 struct Aggregate;
 struct IfExpr;
 
-struct Expr : x3::variant<Name, NumberLit, StringLit, DateLit, MonthLit, x3::forward_ast<Unary>, x3::forward_ast<Chain>,
+struct Expr : x3::variant<Name, NumberLit, StringLit, DateLit, MonthLit, DurationLit, x3::forward_ast<Unary>, x3::forward_ast<Chain>,
                           x3::forward_ast<Comparison>, x3::forward_ast<Postfix>, x3::forward_ast<Call>,
                           x3::forward_ast<Aggregate>, x3::forward_ast<IfExpr>> {
   using base_type::base_type;

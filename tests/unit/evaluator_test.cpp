@@ -210,3 +210,30 @@ TEST(Evaluate, SameInputsGiveByteIdenticalOutput) {
   EXPECT_EQ(a, b);
   EXPECT_NE(a.find("\"amount\":\"553.33\""), std::string::npos) << a;
 }
+
+TEST(Evaluate, DurationsMoveDatesAndMonths) {
+  auto l = load(R"(
+define member.turns_18 : date = member.birth_date + 18 years
+define member.adult : bool = member.turns_18 <= last_day(period)
+define household.phase_out_ends : month = 2021-01 + 6 months
+define household.in_phase_out : bool = period within 2021-01 .. phase_out_ends - 1 month
+define household.grace : date = 2021-03-30 + 5 days
+program p "p" for household paid monthly {
+  eligible when in_phase_out and grace = 2021-04-04 and months_between(2020-11, period) = 4 and 1 year > 11 months
+  amount = 1
+}
+program adult "a" for member paid monthly { eligible when member.adult  amount = 1 }
+)");
+  auto r = run(*l, R"({"id":"H","region":"140521","area":"rural","members":[{"id":"P1","relation":"self","birth_date":"2003-03-31"}]})");
+  EXPECT_EQ(entitlement(r, *l->rules, "p").eligible, std::optional<bool>(true));
+  EXPECT_EQ(entitlement(r, *l->rules, "adult").eligible, std::optional<bool>(true));  // 18 on 2021-03-31
+  auto early = run(*l, R"({"id":"H","region":"140521","area":"rural","members":[{"id":"P1","relation":"self","birth_date":"2003-04-01"}]})");
+  EXPECT_EQ(entitlement(early, *l->rules, "adult").eligible, std::optional<bool>(false));
+  auto july = run(*l, one_member(), "2021-07");
+  EXPECT_EQ(entitlement(july, *l->rules, "p").eligible, std::optional<bool>(false));  // phase-out ended with June
+}
+
+TEST(Check, DurationUnitsDoNotMix) {
+  std::string d = diagnostics_of("define household.bad : bool = 2021-01 + 3 days = 2021-01\n");
+  EXPECT_NE(d.find("[TypeMismatch]"), std::string::npos) << d;
+}

@@ -44,6 +44,9 @@ struct date_class : annotate_span {};
 struct date_text_class {};
 struct month_class : annotate_span {};
 struct month_text_class {};
+struct duration_class : annotate_span {};
+struct duration_amount_class {};
+struct duration_unit_class {};
 struct string_class : annotate_span {};
 struct bool_class : annotate_span {};
 struct bool_text_class {};
@@ -92,6 +95,9 @@ x3::rule<date_text_class, std::string> const date_text = "date (YYYY-MM-DD)";
 x3::rule<date_class, ast::DateLit> const date = "date (YYYY-MM-DD)";
 x3::rule<month_text_class, std::string> const month_text = "month (YYYY-MM)";
 x3::rule<month_class, ast::MonthLit> const month = "month (YYYY-MM)";
+x3::rule<duration_class, ast::DurationLit> const duration = "duration (e.g. 6 months)";
+x3::rule<duration_amount_class, std::string> const duration_amount = "whole number";
+x3::rule<duration_unit_class, std::string> const duration_unit = "days, months or years";
 string_text_type const string_text_rule = "text in double quotes";
 x3::rule<string_class, ast::StringLit> const string = "text in double quotes";
 x3::rule<bool_text_class, std::string> const bool_text = "true or false";
@@ -131,7 +137,7 @@ auto const unary_def = neg | postfix;
 auto const neg_def = x3::string("-") > unary;
 auto const postfix_def = primary >> *selector;
 auto const selector_def = (x3::char_('.') >> !lit('.') > word) | (x3::char_('[') > word > lit(']'));
-auto const primary_def = if_expr | call | aggregate | date | month | number | string | boolean | name |
+auto const primary_def = if_expr | call | aggregate | date | month | duration | number | string | boolean | name |
                          (lit('(') > expr > lit(')'));
 auto const name_def = identifier;
 auto const number_text_def = lexeme[raw[+digit >> -('.' >> +digit) >> -lit('%')]];
@@ -141,6 +147,11 @@ auto const date_text_def =
 auto const date_def = date_text;
 auto const month_text_def = raw[lexeme[repeat(4)[digit] >> '-' >> repeat(2)[digit] >> !digit >> !lit('-')]];
 auto const month_def = month_text;
+auto const duration_amount_def = raw[lexeme[+digit]];
+auto const duration_unit_def = (kw("days") >> attr(std::string("days"))) | (kw("day") >> attr(std::string("days"))) |
+                               (kw("months") >> attr(std::string("months"))) | (kw("month") >> attr(std::string("months"))) |
+                               (kw("years") >> attr(std::string("years"))) | (kw("year") >> attr(std::string("years")));
+auto const duration_def = duration_amount >> duration_unit;
 auto const string_text_rule_def =
     lexeme[lit('"') > *((lit('\\') >> x3::char_) | (x3::char_ - '"' - '\\' - '\n')) > lit('"')];
 auto const string_def = string_text_rule;
@@ -165,7 +176,7 @@ auto const if_expr_def = kw("if", "如果") > expr > kw("then", "则") > expr > 
 
 BOOST_SPIRIT_DEFINE(expr, or_expr, or_tail, and_expr, and_tail, not_expr, unary_not, cmp_expr, cmp_tail, cmp_op, is_test,
                     in_set, within, add_expr, add_tail, mul_expr, mul_tail, unary, neg, postfix, selector, primary, name,
-                    number_text, number, date_text, date, month_text, month, string_text_rule, string, bool_text, boolean,
+                    number_text, number, date_text, date, month_text, month, duration_amount, duration_unit, duration, string_text_rule, string, bool_text, boolean,
                     call_name, call, aggregate, agg_count, agg_value_op, agg_value, agg_any, agg_every, agg_those, if_expr)
 
 expr_type const& expression() { return expr; }
