@@ -271,6 +271,7 @@ private:
       for (const ast::StdValue& v : row.values) {
         ir::StandardValue sv;
         sv.span = v.span;
+        sv.cite = opt(v.cite);
         auto from = Date::parse(v.from);
         if (!from) {
           sink_.report(DiagKind::BadDateLiteral, v.span, {v.from});

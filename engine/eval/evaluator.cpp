@@ -599,6 +599,7 @@ private:
           tn.effective_from = in_force->from.to_string();
           tn.effective_until = in_force->until ? in_force->until->to_string() : "";
           tn.row_span = in_force->span;
+          tn.value_cite = in_force->cite;
           tn.subject = key_name;
         }
         if (in_force->expr < 0) {

@@ -53,7 +53,7 @@ struct TraceNode {
   std::vector<int> children;   // trace node ids, in first-use order
   std::vector<std::pair<std::string, std::string>> facts;  // household facts read: path, value
   // standards: where the value came from
-  std::string region_level, region_code, effective_from, effective_until;
+  std::string region_level, region_code, effective_from, effective_until, value_cite;
   SourceSpan row_span;
 };
 

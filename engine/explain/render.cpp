@@ -93,6 +93,14 @@ std::string collapse(std::string_view text) {
   return out;
 }
 
+/// A standard's value as written, without its citation (shown on its own line).
+std::string written_text(const SourceManager& sm, const SourceSpan& span) {
+  std::string text = collapse(sm.slice(span));
+  for (const char* marker : {" cite \"", " 依据 \""})
+    if (auto at = text.find(marker); at != std::string::npos) text.resize(at);
+  return text;
+}
+
 }  // namespace
 
 std::string location(const SourceManager& sm, const SourceSpan& s) {
@@ -179,7 +187,8 @@ std::string render_result_json(const ir::RuleSet& rs, const SourceManager& sm, c
         j["effective_from"] = n.effective_from;
         if (!n.effective_until.empty()) j["effective_until"] = n.effective_until;
         j["value_at"] = location(sm, n.row_span);
-        j["written"] = std::string(sm.slice(n.row_span));
+        j["written"] = written_text(sm, n.row_span);
+        if (!n.value_cite.empty()) j["value_citation"] = n.value_cite;
       }
       json facts = json::array();
       for (const auto& [path, value] : n.facts) facts.push_back({{"fact", path}, {"value", value}});
@@ -250,7 +259,7 @@ std::string render_result_text(const ir::RuleSet& rs, const SourceManager& sm, c
     out << " = " << n.value;
     if (n.kind == TraceNode::Kind::Standard && !n.region_code.empty())
       out << " (" << n.region_level << " " << n.region_code << ", 自 " << n.effective_from
-          << (n.effective_until.empty() ? "" : " 至 " + n.effective_until) << "; 原文: " << collapse(sm.slice(n.row_span)) << ")";
+          << (n.effective_until.empty() ? "" : " 至 " + n.effective_until) << "; 原文: " << written_text(sm, n.row_span) << ")";
     if (!n.exception.empty()) out << " (例外: " << n.exception << ")";
     out << "  [" << location(sm, n.kind == TraceNode::Kind::Standard && !n.region_code.empty() ? n.row_span : ni.span) << "]";
     if (!shown.insert(id).second) {
@@ -260,6 +269,7 @@ std::string render_result_text(const ir::RuleSet& rs, const SourceManager& sm, c
     out << '\n';
     std::string child_indent = indent + (last ? "   " : "│  ");
     if (!ni.cite.empty()) out << child_indent << "依据: " << ni.cite << '\n';
+    if (!n.value_cite.empty()) out << child_indent << "取值依据: " << n.value_cite << '\n';
     for (const auto& [path, value] : n.facts) out << child_indent << "事实: " << path << " = " << value << '\n';
     for (std::size_t i = 0; i < n.children.size(); ++i) walk(n.children[i], child_indent, i + 1 == n.children.size());
   };

@@ -75,6 +75,7 @@ struct StandardValue {
   int expr = -1;        // -1: declared unsourced
   Rational factor = 1;  // unit conversion (a value given per year for a per-month standard: 1/12)
   std::string given_per;
+  std::string cite;  // this value's own source, if given
   SourceSpan span;
 };
 

@@ -166,6 +166,7 @@ struct StdValue : Node {
   std::string from;
   boost::optional<StdAmount> amount;  // absent: declared unsourced
   boost::optional<std::string> until;
+  boost::optional<std::string> cite;  // the source of this value, when it is not the standard's own
 };
 struct StdRow : Node {
   std::string region;  // digits, or "all"

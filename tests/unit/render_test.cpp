@@ -37,7 +37,7 @@ program un "待定" for household paid monthly { eligible when assets.deposits <
 
 TEST(Render, TextNamesProgramsInChineseAndExplains) {
   auto l = load(R"(
-standard s "标准" : money per month cite "某文件 第一条" { 140521: from 2020-01-01 630 }
+standard s "标准" : money per month cite "某文件 第一条" { 140521: from 2020-01-01 630 cite "某县通知 2019-12" }
 define household.per_capita "人均收入" : money = 650
 program p "城乡最低生活保障" for household paid monthly cite "社会救助暂行办法 第十二条" {
   eligible when per_capita < s
@@ -51,6 +51,7 @@ program p "城乡最低生活保障" for household paid monthly cite "社会救�
   EXPECT_NE(text.find("per_capita < s — 实际 650.00 ≥ 630.00，差 20.00"), std::string::npos) << text;
   EXPECT_NE(text.find("标准 s 「标准」 = 630.00 (县级 county 140521, 自 2020-01-01; 原文: from 2020-01-01 630)"), std::string::npos) << text;
   EXPECT_NE(text.find("依据: 某文件 第一条"), std::string::npos) << text;
+  EXPECT_NE(text.find("取值依据: 某县通知 2019-12"), std::string::npos) << text;
 }
 
 TEST(Render, MemberProgramsExplainEveryMember) {

@@ -126,7 +126,8 @@ auto const define_decl_def = kw("define", "定义") > identifier > lit('.') > wo
                              -(lit('=') > expression) >> *def_exception >> -cite;
 
 auto const std_amount_def = expression >> -(kw("per") > word);
-auto const std_value_def = kw("from", "自") > day > (kw("unsourced", "无来源") | std_amount) >> -(kw("until", "至") > day);
+auto const std_value_def = kw("from", "自") > day > (kw("unsourced", "无来源") | std_amount) >> -(kw("until", "至") > day) >>
+                           -cite;
 auto const region_def = lexeme[raw[+digit]] | (kw("all", "全国") >> attr(std::string("all")));
 auto const std_row_def = region >> -identifier > lit(':') > +std_value;
 auto const path_def = raw[identifier >> *(lit('.') >> word)];
