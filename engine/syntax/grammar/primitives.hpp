@@ -41,8 +41,10 @@ struct keyword_parser : x3::parser<keyword_parser> {
 };
 inline keyword_parser kw(char const* word, char const* alias = nullptr) { return keyword_parser{{}, word, alias}; }
 
-/// A name: a letter, underscore or non-ASCII character, then letters, digits, underscores; never a reserved word.
-struct identifier_parser : x3::parser<identifier_parser> {
+/// A word: a letter, underscore or non-ASCII character, then letters, digits, underscores. `Reserved` decides
+/// whether reserved words are refused (names of declarations) or accepted (field names after '.').
+template <bool Reserved>
+struct name_parser : x3::parser<name_parser<Reserved>> {
   using attribute_type = std::string;
   static bool const has_attribute = true;
   template <typename It, typename Ctx, typename RCtx, typename Attr>
@@ -51,30 +53,18 @@ struct identifier_parser : x3::parser<identifier_parser> {
     It it = first;
     if (it == last || !is_ident_char(*it) || (*it >= '0' && *it <= '9')) return false;
     while (it != last && is_ident_char(*it)) ++it;
-    std::string word(first, it);
-    if (is_reserved_word(word)) return false;
-    x3::traits::move_to(word, attr);
+    std::string text(first, it);
+    if (Reserved && is_reserved_word(text)) return false;
+    x3::traits::move_to(std::move(text), attr);
     first = it;
     return true;
   }
 };
+using identifier_parser = name_parser<true>;
+using word_parser = name_parser<false>;
+/// A name that is not a reserved word.
 identifier_parser const identifier{};
-
-/// A word after '.' or '[': any name, reserved or not (a field may be called "per").
-struct word_parser : x3::parser<word_parser> {
-  using attribute_type = std::string;
-  static bool const has_attribute = true;
-  template <typename It, typename Ctx, typename RCtx, typename Attr>
-  bool parse(It& first, It const& last, Ctx const& ctx, RCtx&, Attr& a) const {
-    x3::skip_over(first, last, ctx);
-    It it = first;
-    if (it == last || !is_ident_char(*it) || (*it >= '0' && *it <= '9')) return false;
-    while (it != last && is_ident_char(*it)) ++it;
-    x3::traits::move_to(std::string(first, it), a);
-    first = it;
-    return true;
-  }
-};
+/// Any word, reserved or not (a field may be called "per").
 word_parser const word{};
 
 /// Fills a node's span from the matched range (after the skipper).
@@ -97,16 +87,9 @@ struct get_info<entitle::grammar::keyword_parser> {
   using result_type = std::string;
   std::string operator()(entitle::grammar::keyword_parser const& p) const { return "'" + std::string(p.word) + "'"; }
 };
-template <>
-struct get_info<entitle::grammar::identifier_parser> {
+template <bool Reserved>
+struct get_info<entitle::grammar::name_parser<Reserved>> {
   using result_type = std::string;
-  std::string operator()(entitle::grammar::identifier_parser const&) const { return "a name"; }
-};
-}  // namespace boost::spirit::x3
-namespace boost::spirit::x3 {
-template <>
-struct get_info<entitle::grammar::word_parser> {
-  using result_type = std::string;
-  std::string operator()(entitle::grammar::word_parser const&) const { return "a name"; }
+  std::string operator()(entitle::grammar::name_parser<Reserved> const&) const { return "a name"; }
 };
 }  // namespace boost::spirit::x3
