@@ -295,26 +295,41 @@ int Binder::bind_postfix(const ast::Postfix& p, Scope& scope) {
       cur = member_access(cur, sel.name, span);
       continue;
     }
-    // standard[key]: pick the key explicitly.
+    // standard[key]: pick the key explicitly, a value of the key's enum or an expression giving one.
     ir::ExprNode& n = rs_.nodes[cur];
-    if (n.op != Op::StandardRef || !n.kids.empty()) {
-      sink_.report(DiagKind::TypeMismatch, span, {"'[" + sel.name + "]'", "a keyed standard before it", tname(n.type)});
+    if (n.op != Op::StandardRef || !n.kids.empty() || rs_.standards[n.a].key_enum < 0) {
+      if (n.type.kind != TypeKind::Error)
+        sink_.report(DiagKind::TypeMismatch, span, {"'[…]'", "a standard keyed by an enum before it", tname(n.type)});
       return error_node(span);
     }
     const ir::Standard& st = rs_.standards[n.a];
-    int v = st.key_enum >= 0 ? rs_.enums[st.key_enum].find(sel.name) : -1;
-    if (v < 0) {
-      sink_.report(DiagKind::BadStandardKey, span,
-                   {st.name, st.key_enum >= 0 ? rs_.enums[st.key_enum].name : std::string("nothing"), sel.name});
-      return error_node(span);
+    ir::Type key_type = Type::of(TypeKind::Enum, st.key_enum);
+    int key = -1;
+    std::string text(sm_.slice(ast::span_of(*sel.index)));
+    if (int v = rs_.enums[st.key_enum].find(text); v >= 0) {
+      ir::ExprNode k;
+      k.type = key_type;
+      k.scalar = v;
+      k.span = ast::span_of(*sel.index);
+      key = add_node(std::move(k));
+    } else {
+      key = bind(*sel.index, scope);
+      if (rs_.nodes[key].type != key_type) {
+        if (rs_.nodes[key].type.kind == TypeKind::Enum || rs_.nodes[key].type.kind == TypeKind::Error)
+          mismatch(ast::span_of(*sel.index), "the key of standard '" + st.name + "'", tname(key_type), rs_.nodes[key].type);
+        else
+          sink_.report(DiagKind::BadStandardKey, ast::span_of(*sel.index), {st.name, tname(key_type), text});
+        return error_node(span);
+      }
     }
-    ir::ExprNode key;
-    key.type = T(TypeKind::Enum, st.key_enum);
-    key.scalar = v;
-    key.span = span;
-    int k = add_node(std::move(key));
-    rs_.nodes[cur].kids.push_back(k);
+    rs_.nodes[cur].kids.push_back(key);
     rs_.nodes[cur].span = span;
+  }
+  const ir::ExprNode& n = rs_.nodes[cur];
+  if (n.op == Op::StandardRef && n.kids.empty() && rs_.standards[n.a].key_enum >= 0 && rs_.standards[n.a].key_expr < 0) {
+    const ir::Standard& st = rs_.standards[n.a];
+    sink_.report(DiagKind::MissingStandardKey, n.span, {st.name, rs_.enums[st.key_enum].name, rs_.enums[st.key_enum].values[0]});
+    return error_node(n.span);
   }
   return cur;
 }
@@ -462,6 +477,15 @@ int Binder::bind_comparison(const ast::Comparison& c, Scope& scope) {
     int operator()(const ast::IsTest& t) const {
       ir::ExprNode& l = b.rs_.nodes[lhs];
       if (l.type.kind == TypeKind::Error) return b.error_node(c.span);
+      if (l.op == Op::StandardRef) {  // "standard is absent": no known value for this household and month
+        ir::ExprNode node;
+        node.op = Op::StandardKnown;
+        node.kids = {lhs};
+        node.flag = (t.what == "absent") != t.negated;
+        node.type = T(TypeKind::Bool);
+        node.span = c.span;
+        return b.add_node(std::move(node));
+      }
       if (l.op != Op::Field || !b.rs_.entities[b.rs_.nodes[l.kids[0]].type.ref].fields[l.a].optional) {
         b.sink_.report(DiagKind::NotOptional, c.span, {std::string(b.sm_.slice(ast::span_of(c.lhs))), b.tname(l.type)});
         return b.error_node(c.span);

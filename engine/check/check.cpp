@@ -37,6 +37,7 @@ public:
     for (auto& [st, decl] : standard_decls_) bind_standard_rows(st, *decl);
     for (auto& [p, decl] : program_decls_) bind_program(p, *decl);
     for (const ast::TestDecl* t : test_decls_) bind_test(*t);
+    check_rows_in_regions();
     check::check_cycles(rs_, sink_);
     check::check_timelines(rs_, sink_);
     check::check_tables(rs_, sink_);
@@ -112,6 +113,21 @@ private:
         c.table_decls_.push_back({int(c.rs_.tables.size()) - 1, &t});
       }
       void operator()(const ast::TestDecl& t) const { c.test_decls_.push_back(&t); }
+      void operator()(const ast::RegionsDecl& r) const {
+        for (const ast::RegionEntry& e : r.entries) {
+          std::size_t n = e.code.size();
+          if (n != 2 && n != 4 && n != 6 && n != 9 && n != 12) {
+            c.sink_.report(DiagKind::BadRegionCode, e.span, {e.code});
+            continue;
+          }
+          if (const ir::RegionDef* before = c.rs_.region(e.code)) {
+            auto& d = c.sink_.report(DiagKind::DuplicateDeclaration, e.span, {"region " + e.code});
+            d.notes.push_back({before->span, "region " + e.code + " was first declared here"});
+            continue;
+          }
+          c.rs_.regions.push_back({e.code, e.name, e.span});
+        }
+      }
     };
     boost::apply_visitor(V{*this}, d);
   }
@@ -215,7 +231,13 @@ private:
     ir::PerUnit per = ir::PerUnit::None;
     if (s.per) per = unit_of(*s.per, s.span);
     rs_.standards[index].per = per;
-    if (s.by) {
+    if (s.by && s.by->find('.') == std::string::npos) {
+      // "by care_level": keyed by an enum; every use says which value, s[key].
+      for (std::size_t i = 0; i < rs_.enums.size(); ++i)
+        if (rs_.enums[i].name == *s.by) rs_.standards[index].key_enum = int(i);
+      if (rs_.standards[index].key_enum < 0) sink_.report(DiagKind::UnknownType, s.span, {*s.by});
+      rs_.standards[index].key_path = *s.by;
+    } else if (s.by) {
       // "by household.area": the key comes from a household field of enum type.
       std::string path = *s.by;
       std::string field = path.rfind("household.", 0) == 0 ? path.substr(10) : path;
@@ -419,6 +441,12 @@ private:
         ed.when = binder_.bind_expecting(ex->when, scope, boolean, "the condition of exception '" + ex->name + "'");
         bind_clauses(ex->body, ed.eligible, ed.amount, ed.members, "exception '" + ex->name + "'");
         rs_.programs[index].exceptions.push_back(ed);
+      } else if (auto* w = boost::get<ast::WarningClause>(&item)) {
+        ir::WarningDef wd;
+        wd.message = w->message;
+        wd.span = w->span;
+        wd.when = binder_.bind_expecting(w->when, scope, boolean, "the condition of a warning");
+        rs_.programs[index].warnings.push_back(wd);
       } else if (auto* x = boost::get<ast::Excludes>(&item)) {
         for (const std::string& other : x->programs) {
           int o = -1;
@@ -431,6 +459,15 @@ private:
     }
     check::check_exception_conflicts(rs_, sm_, rs_.programs[index].exceptions, sink_);
     rs_.program_order.push_back(index);
+  }
+
+  /// With declared regions, every standard row must name one of them (a typo would silently never match).
+  void check_rows_in_regions() {
+    if (rs_.regions.empty()) return;
+    for (const ir::Standard& st : rs_.standards)
+      for (const ir::StandardRow& row : st.rows)
+        if (!row.region.empty() && rs_.region_name(row.region).empty())
+          sink_.report(DiagKind::UndeclaredRegion, row.span, {row.region});
   }
 
   int member_entity() const {

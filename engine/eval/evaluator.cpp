@@ -79,6 +79,7 @@ public:
   HouseholdResult go() {
     HouseholdResult out;
     out.household = hh_.id;
+    out.region = hh_.region;
     out.period = month_.to_string();
     for (int p : rs_.program_order) out.entitlements.push_back(decide(p, out));
     out.trace = std::move(trace_);
@@ -171,13 +172,28 @@ private:
       case Op::StandardRef: {
         int key = -1;
         if (!n.kids.empty()) {
-          key = rs_.nodes[n.kids[0]].scalar;
+          Value k = eval(n.kids[0], self);
+          if (k.is_missing()) return k;
+          key = k.scalar;
         } else if (rs_.standards[n.a].key_expr >= 0) {
           Value k = eval(rs_.standards[n.a].key_expr, &hh_.root());
           if (k.is_missing()) return k;
           key = k.scalar;
         }
         return standard(n.a, key);
+      }
+      case Op::StandardKnown: {
+        const ir::ExprNode& ref = rs_.nodes[n.kids[0]];
+        // The key's own facts must be known; then the question is whether the standard has a value.
+        if (!ref.kids.empty()) {
+          Value k = eval(ref.kids[0], self);
+          if (k.is_missing()) return k;
+        } else if (rs_.standards[ref.a].key_expr >= 0) {
+          Value k = eval(rs_.standards[ref.a].key_expr, &hh_.root());
+          if (k.is_missing()) return k;
+        }
+        bool known = !eval(n.kids[0], self).is_missing();
+        return Value::boolean(n.flag ? !known : known);
       }
       case Op::ProgramEligible:
       case Op::ProgramAmount: {
@@ -760,6 +776,21 @@ private:
         e.missing = missing;
         if (any_yes) e.eligible = true;
         else if (!any_unknown) e.eligible = false;
+      }
+      for (const ir::WarningDef& w : pd.warnings) {
+        const Instance* where = pd.entity == rs_.root_entity ? &hh_.root() : nullptr;
+        bool raised = false;
+        if (where) {
+          Value v = eval(w.when, where);
+          raised = !v.is_missing() && v.flag;
+        } else {
+          for (const Instance& inst : hh_.instances) {
+            if (inst.entity != pd.entity) continue;
+            Value v = eval(w.when, &inst);
+            if (!v.is_missing() && v.flag) raised = true;
+          }
+        }
+        if (raised) e.warnings.push_back(w.message);
       }
     } catch (const Failure& f) {
       fail(f);

@@ -296,8 +296,22 @@ bool load_household(const ir::RuleSet& rs, const JsonNode& record, const std::st
     if (r >= 0 && out.instances.front().present[r] && out.instances.front().fields[r].tag == Value::Tag::Text) {
       out.region = out.instances.front().fields[r].text();
       std::size_t n = out.region.size();
-      if (out.region.find_first_not_of("0123456789") != std::string::npos || (n != 6 && n != 9 && n != 12))
+      if (out.region.find_first_not_of("0123456789") != std::string::npos || (n != 6 && n != 9 && n != 12)) {
         errors.push_back({label, "region", "expected a 6-digit county code or a 9/12-digit township code, found \"" + out.region + "\""});
+      } else if (!rs.regions.empty() && rs.region_name(out.region).empty()) {
+        // Say where the code falls short: the nearest declared ancestor, or the provinces served.
+        std::string near;
+        for (std::size_t len : {std::size_t(9), std::size_t(6)})  // a township of a county the rules serve
+          if (near.empty() && len < n)
+            if (const ir::RegionDef* r = rs.region(out.region.substr(0, len))) near = r->name + " (" + r->code + ")";
+        std::string served;
+        for (const ir::RegionDef& r : rs.regions)
+          if (r.code.size() == 6) served += (served.empty() ? "" : ", ") + r.name + " " + r.code;
+        errors.push_back({label, "region",
+                          near.empty() ? "region " + out.region + " is outside the regions these rules serve (" + served + ")"
+                                       : "region " + out.region + " is not a known township of " + near +
+                                             "; use one of its declared codes or the county code"});
+      }
     }
   }
   return errors.size() == before;

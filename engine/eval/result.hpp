@@ -34,6 +34,7 @@ struct Entitlement {
   std::string exception;                // the exception that decided it, if any
   std::string excluded_by;              // not eligible because this program was granted instead
   std::vector<FailedCondition> failed;  // not eligible: why (filled when explaining)
+  std::vector<std::string> warnings;    // notes the decision carries (e.g. a test not applied)
   std::vector<int> trace_nodes;         // roots of its explanation: the household, or each member decided
 };
 
@@ -69,6 +70,7 @@ struct Coverage {
 
 struct HouseholdResult {
   std::string household;
+  std::string region;
   std::string period;
   std::vector<Entitlement> entitlements;
   std::vector<EvalError> errors;

@@ -113,6 +113,7 @@ std::string render_result_json(const ir::RuleSet& rs, const SourceManager& sm, c
   out["household"] = r.household;
   out["period"] = r.period;
   out["ruleset"] = rs.hash;
+  if (std::string name = rs.region_name(r.region); !name.empty()) out["region_name"] = name;
   json ents = json::array();
   for (const Entitlement& e : r.entitlements) {
     const ir::ProgramDef& p = rs.programs[e.program];
@@ -133,6 +134,7 @@ std::string render_result_json(const ir::RuleSet& rs, const SourceManager& sm, c
     if (!e.missing.empty()) j["missing"] = e.missing;
     if (!e.exception.empty()) j["exception"] = e.exception;
     if (!e.excluded_by.empty()) j["excluded_by"] = e.excluded_by;
+    if (!e.warnings.empty()) j["warnings"] = e.warnings;
     j["citation"] = p.cite;
     if (explain) {
       json why = json::array();
@@ -184,6 +186,7 @@ std::string render_result_json(const ir::RuleSet& rs, const SourceManager& sm, c
       if (n.kind == TraceNode::Kind::Standard && !n.region_code.empty()) {
         j["region_level"] = n.region_level;
         j["region"] = n.region_code;
+        if (std::string name = rs.region_name(n.region_code); !name.empty()) j["region_name"] = name;
         j["effective_from"] = n.effective_from;
         if (!n.effective_until.empty()) j["effective_until"] = n.effective_until;
         j["value_at"] = location(sm, n.row_span);
@@ -204,7 +207,12 @@ std::string render_result_json(const ir::RuleSet& rs, const SourceManager& sm, c
 
 std::string render_result_text(const ir::RuleSet& rs, const SourceManager& sm, const HouseholdResult& r, bool explain) {
   std::ostringstream out;
-  out << "家庭 " << r.household << " · " << r.period << " · 规则集 " << rs.hash.substr(0, 19) << "…\n";
+  out << "家庭 " << r.household;
+  if (!r.region.empty()) {
+    std::string name = rs.region_name(r.region);
+    out << " · " << (name.empty() ? "" : name + " ") << r.region;
+  }
+  out << " · " << r.period << " · 规则集 " << rs.hash.substr(0, 19) << "…\n";
   for (const Entitlement& e : r.entitlements) {
     const ir::ProgramDef& p = rs.programs[e.program];
     std::string head = p.label + " (" + p.name + ")";
@@ -237,6 +245,7 @@ std::string render_result_text(const ir::RuleSet& rs, const SourceManager& sm, c
       out << '\n';
       for (const FailedCondition& f : e.failed) out << "      " << failed_text(sm, f) << '\n';
     }
+    for (const std::string& w : e.warnings) out << "      ⚠ " << w << '\n';
     if (!p.cite.empty()) out << "      依据: " << p.cite << '\n';
   }
   for (const EvalError& e : r.errors) {
@@ -258,7 +267,8 @@ std::string render_result_text(const ir::RuleSet& rs, const SourceManager& sm, c
     if (n.kind == TraceNode::Kind::Standard && !n.subject.empty()) out << " [" << n.subject << "]";
     out << " = " << n.value;
     if (n.kind == TraceNode::Kind::Standard && !n.region_code.empty())
-      out << " (" << n.region_level << " " << n.region_code << ", 自 " << n.effective_from
+      out << " (" << n.region_level << " " << (rs.region_name(n.region_code).empty() ? "" : rs.region_name(n.region_code) + " ")
+          << n.region_code << ", 自 " << n.effective_from
           << (n.effective_until.empty() ? "" : " 至 " + n.effective_until) << "; 原文: " << written_text(sm, n.row_span) << ")";
     if (!n.exception.empty()) out << " (例外: " << n.exception << ")";
     out << "  [" << location(sm, n.kind == TraceNode::Kind::Standard && !n.region_code.empty() ? n.row_span : ni.span) << "]";

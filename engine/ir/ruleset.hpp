@@ -100,8 +100,15 @@ struct Standard {
 enum class Period { Month, Semester, Year };
 const char* period_name(Period p);
 
+struct WarningDef {
+  std::string message;
+  int when = -1;
+  SourceSpan span;
+};
+
 struct ProgramDef {
   std::string name, label, cite;
+  std::vector<WarningDef> warnings;
   int entity = -1;  // household or member level
   Period period = Period::Month;
   int eligible = -1, amount = -1, members = -1;
@@ -141,6 +148,7 @@ enum class Op : std::uint8_t {
   Def,          // kids[0] instance, definition index `a`
   IsPresent,    // kids[0] instance, field `a`; flag: negate
   StandardRef,  // standard `a`; kids: [key expr] when explicitly keyed
+  StandardKnown,  // kids[0] a StandardRef: true when it has a known value (flag negates: "is absent")
   ProgramEligible, ProgramAmount,  // program `a`; kids[0] instance
   Not, Neg, And, Or,
   Add, Sub, Mul, Div,
@@ -189,8 +197,30 @@ struct TestCase {
   SourceSpan span;
 };
 
+/// A region the rule set serves: a division code and its name.
+struct RegionDef {
+  std::string code, name;
+  SourceSpan span;
+};
+
 /// A fully checked rule set.
 struct RuleSet {
+  std::vector<RegionDef> regions;  // empty: any well-formed code is accepted
+  /// The declared region with exactly this code, or null.
+  const RegionDef* region(const std::string& code) const {
+    for (const auto& r : regions)
+      if (r.code == code) return &r;
+    return nullptr;
+  }
+  /// "端氏镇" for 140521103000 (also for its 9-digit form 140521103), "" when not declared.
+  std::string region_name(const std::string& code) const {
+    if (const RegionDef* r = region(code)) return r->name;
+    if (code.size() == 9)
+      if (const RegionDef* r = region(code + "000")) return r->name;
+    if (code.size() == 12 && code.compare(9, 3, "000") == 0)
+      if (const RegionDef* r = region(code.substr(0, 9))) return r->name;
+    return "";
+  }
   std::vector<EnumDef> enums;
   std::vector<EntityDef> entities;
   std::vector<Definition> defs;

@@ -87,7 +87,8 @@ struct Comparison : Node {
 /// ".field" or "[key]" after a primary.
 struct Selector {
   char kind = '.';
-  std::string name;
+  std::string name;                // '.': the field
+  boost::optional<Expr> index;     // '[': the key expression
 };
 struct Postfix : Node {
   Expr base;
@@ -188,6 +189,11 @@ struct Clause : Node {
   std::string what;
   Expr value;
 };
+/// "warning "text" when C": a note the decision carries while C holds.
+struct WarningClause : Node {
+  std::string message;
+  Expr when;
+};
 struct Excludes : Node {
   std::string what;  // always "excludes"
   std::vector<std::string> programs;
@@ -198,7 +204,7 @@ struct ProgramException : Node {
   Expr when;
   std::vector<Clause> body;
 };
-struct ProgramItem : x3::variant<Clause, Excludes, ProgramException> {
+struct ProgramItem : x3::variant<Clause, Excludes, ProgramException, WarningClause> {
   using base_type::base_type;
   using base_type::operator=;
 };
@@ -249,7 +255,18 @@ struct TestDecl : Node {
   std::vector<Expectation> expects;
 };
 
-struct Decl : x3::variant<EnumDecl, EntityDecl, DefineDecl, StandardDecl, ProgramDecl, TableDecl, TestDecl> {
+struct RegionEntry : Node {
+  std::string code;
+  std::string name;
+};
+/// "regions "label" cite "…" { 14 "山西省" 140521 "沁水县" … }": the regions a rule set serves, with their names.
+struct RegionsDecl : Node {
+  boost::optional<std::string> label;
+  boost::optional<std::string> cite;
+  std::vector<RegionEntry> entries;
+};
+
+struct Decl : x3::variant<EnumDecl, EntityDecl, DefineDecl, StandardDecl, ProgramDecl, TableDecl, TestDecl, RegionsDecl> {
   using base_type::base_type;
   using base_type::operator=;
 };

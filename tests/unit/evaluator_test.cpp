@@ -237,3 +237,46 @@ TEST(Check, DurationUnitsDoNotMix) {
   std::string d = diagnostics_of("define household.bad : bool = 2021-01 + 3 days = 2021-01\n");
   EXPECT_NE(d.find("[TypeMismatch]"), std::string::npos) << d;
 }
+
+TEST(Evaluate, StandardKeyedByAnEnumTakesAKeyExpression) {
+  auto l = load(R"(
+enum care_level { full_self_care, partial, total }
+table care_band (failed : integer) -> care_level hit unique { | <= 0 | full_self_care | | 1 .. 3 | partial | | >= 4 | total | }
+standard care : money per month by care_level {
+  140521 partial: from 2021-07-01 100
+  140521 total:   from 2021-07-01 unsourced
+}
+program p "p" for member paid monthly {
+  eligible when member.self_care_failed is present
+  amount = care[care_band(member.self_care_failed)] + care[partial] * 0
+}
+)");
+  auto partial = run(*l, one_member(R"(,"self_care_failed":2)"), "2021-08");
+  EXPECT_EQ(entitlement(partial, *l->rules, "p").amount, money("100"));
+  auto total = run(*l, one_member(R"(,"self_care_failed":5)"), "2021-08");
+  const auto& e = entitlement(total, *l->rules, "p");
+  EXPECT_EQ(e.eligible, std::optional<bool>(true));
+  ASSERT_EQ(e.missing.size(), 1u);
+  EXPECT_EQ(e.missing[0], "standard care for 140521 total from 2021-07-01 (declared unsourced)");
+}
+
+TEST(Evaluate, StandardPresenceAndWarnings) {
+  auto l = load(R"(
+standard deposit_limit "存款限额" : money { 610922: from 2016-01-01 unsourced  140521: from 2016-01-01 30000 }
+define household.assets_ok : bool = assets.deposits <= deposit_limit
+program p "p" for household paid monthly {
+  eligible when deposit_limit is absent or assets_ok
+  amount = 1
+  warning "资产审核标准尚未设定，未进行资产审核" when deposit_limit is absent
+}
+)");
+  auto sq = run(*l, one_member("", "", "610922100000"));
+  const auto& a = entitlement(sq, *l->rules, "p");
+  EXPECT_EQ(a.eligible, std::optional<bool>(true));
+  EXPECT_EQ(a.warnings, std::vector<std::string>{"资产审核标准尚未设定，未进行资产审核"});
+  auto qs = run(*l, one_member());  // thresholds known, assets not reported: undetermined
+  const auto& b = entitlement(qs, *l->rules, "p");
+  EXPECT_FALSE(b.eligible.has_value());
+  EXPECT_EQ(b.missing, std::vector<std::string>{"assets"});
+  EXPECT_TRUE(b.warnings.empty());
+}

@@ -88,3 +88,13 @@ TEST(Household, InvalidJsonSaysWhere) {
   EXPECT_FALSE(parse_json(R"({"id": "x", "id": "y"})", error));
   EXPECT_NE(error.find("appears twice"), std::string::npos) << error;
 }
+
+TEST(Household, RegionMustBeDeclaredWhenRegionsAre) {
+  auto l = load(R"(regions "区划" { 14 "山西省" 140521 "沁水县" 140521103000 "端氏镇" 61 "陕西省" 610922 "石泉县" })");
+  household(*l->rules, one_member("", "", "140521103000"));
+  household(*l->rules, one_member("", "", "140521103"));  // the 9-digit form of a declared township
+  auto township = joined(errors_for(*l->rules, one_member("", "", "140521999000")));
+  EXPECT_NE(township.find("region 140521999000 is not a known township of 沁水县 (140521)"), std::string::npos) << township;
+  auto county = joined(errors_for(*l->rules, one_member("", "", "610923")));
+  EXPECT_NE(county.find("region 610923 is outside the regions these rules serve (沁水县 140521, 石泉县 610922)"), std::string::npos) << county;
+}

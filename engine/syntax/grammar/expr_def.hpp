@@ -136,7 +136,8 @@ auto const mul_tail_def = (x3::string("*") | x3::string("/")) > unary;
 auto const unary_def = neg | postfix;
 auto const neg_def = x3::string("-") > unary;
 auto const postfix_def = primary >> *selector;
-auto const selector_def = (x3::char_('.') >> !lit('.') > word) | (x3::char_('[') > word > lit(']'));
+auto const selector_def = (x3::char_('.') >> !lit('.') > word >> attr(OptExpr())) |
+                          (x3::char_('[') >> attr(std::string()) > expr > lit(']'));
 auto const primary_def = if_expr | call | aggregate | date | month | duration | number | string | boolean | name |
                          (lit('(') > expr > lit(')'));
 auto const name_def = identifier;
