@@ -396,7 +396,8 @@ private:
     if (p.period == "monthly") period = ir::Period::Month;
     else if (p.period == "semesterly") period = ir::Period::Semester;
     else if (p.period == "yearly") period = ir::Period::Year;
-    else sink_.report(DiagKind::ExpectedToken, p.span, {"monthly, semesterly or yearly", "'" + p.period + "'"});
+    else if (p.period == "once") period = ir::Period::Once;
+    else sink_.report(DiagKind::ExpectedToken, p.span, {"monthly, semesterly, yearly or once", "'" + p.period + "'"});
     rs_.programs[index].entity = level;
     rs_.programs[index].period = period;
   }

@@ -17,6 +17,7 @@ std::string per_label(ir::Period p) {
     case ir::Period::Month: return "元/月";
     case ir::Period::Semester: return "元/学期";
     case ir::Period::Year: return "元/年";
+    case ir::Period::Once: return "元 (一次性)";
   }
   return "";
 }

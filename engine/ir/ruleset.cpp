@@ -18,6 +18,7 @@ const char* period_name(Period p) {
     case Period::Month: return "month";
     case Period::Semester: return "semester";
     case Period::Year: return "year";
+    case Period::Once: return "once";
   }
   return "month";
 }

@@ -97,7 +97,7 @@ struct Standard {
   SourceSpan span;
 };
 
-enum class Period { Month, Semester, Year };
+enum class Period { Month, Semester, Year, Once };
 const char* period_name(Period p);
 
 struct WarningDef {
