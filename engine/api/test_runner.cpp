@@ -82,6 +82,11 @@ TestReport run_tests(const LoadedRules& loaded) {
             }
             o.failures.push_back(msg);
           }
+        } else if (x.expect_undetermined) {
+          bool undetermined = !ent->eligible || (*ent->eligible && !ent->missing.empty());
+          if (!undetermined)
+            o.failures.push_back(where + ": expected undetermined, got " +
+                                 (*ent->eligible ? ent->amount.to_fixed(2) : std::string("not eligible (0.00)")));
         } else {
           Rational want = expected_number(rs, x.value);
           std::optional<Rational> got;

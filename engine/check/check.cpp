@@ -510,7 +510,8 @@ private:
         if (sm_.slice(ast::span_of(e.value)) == "undetermined") te.expect_undetermined = true;
         else te.value = binder_.bind_expecting(e.value, scope, Type::of(TypeKind::Bool), "expected eligibility");
       } else if (e.field == "amount") {
-        te.value = binder_.bind_expecting(e.value, scope, Type::of(TypeKind::Money), "expected amount");
+        if (sm_.slice(ast::span_of(e.value)) == "undetermined") te.expect_undetermined = true;
+        else te.value = binder_.bind_expecting(e.value, scope, Type::of(TypeKind::Money), "expected amount");
       } else {
         sink_.report(DiagKind::BadTestExpectation, e.span, {e.program + "." + e.field});
         continue;

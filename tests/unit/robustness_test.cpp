@@ -37,7 +37,7 @@ std::string mutate(std::string s, std::mt19937& rng) {
 
 TEST(Robustness, MutatedRuleFilesLoadOrReportAnError) {
   std::vector<std::pair<std::string, std::string>> files;
-  for (const char* name : {"schema.rules", "common.rules", "dibao.rules", "dibao_tests.rules"})
+  for (const char* name : {"schema.rules", "common.rules", "regions.rules", "dibao.rules", "tekun.rules", "disability.rules", "education.rules", "orphan.rules", "temp_assist.rules", "tests/dibao_tests.rules"})
     files.emplace_back(name, read(std::filesystem::path(ENTITLE_RULES_DIR) / name));
   std::mt19937 rng(20261122);
   int loaded_ok = 0, rejected = 0;
