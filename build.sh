@@ -31,7 +31,8 @@ case "${1:-}" in
     build build/release Release
     ./build/release/cli/entitle check rules/
     ./build/release/cli/entitle test rules/
-    ./build/release/cli/entitle eval --rules rules/ --household rules/samples/households.jsonl --period 2021-03 --format text --explain
+    ./build/release/cli/entitle eval --rules rules/ --household rules/samples/households.jsonl --period 2026-01 --format text
+    ./build/release/cli/entitle doc rules/ --out build/catalogue
     ;;
   test)
     install_missing

@@ -4,12 +4,15 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include "cli/household_input.hpp"
 #include "engine/api/rules_loader.hpp"
 #include "engine/api/test_runner.hpp"
 #include "engine/eval/evaluator.hpp"
+#include "engine/explain/catalogue.hpp"
 #include "engine/explain/render.hpp"
 
 namespace entitle::cli {
@@ -96,6 +99,30 @@ int run_test(const std::string& dir) {
   TestReport report = run_tests(*loaded);
   std::cout << render_test_report(*loaded, report);
   return report.failed > 0 ? 1 : 0;
+}
+
+}  // namespace entitle::cli
+
+namespace entitle::cli {
+
+int run_doc(const std::string& dir, const std::string& out_dir) {
+  auto loaded = load_or_report(dir, std::cerr);
+  if (!loaded->rules) {
+    std::cerr << "entitle: the rules in " << dir << " have errors (" << summary(loaded->diagnostics) << "); no catalogue written\n";
+    return 2;
+  }
+  Document doc = build_catalogue(*loaded->rules, loaded->sources);
+  std::error_code ec;
+  std::filesystem::create_directories(out_dir, ec);
+  std::filesystem::path md = std::filesystem::path(out_dir) / "catalogue.md", html = std::filesystem::path(out_dir) / "catalogue.html";
+  std::ofstream(md, std::ios::binary) << doc.markdown();
+  std::ofstream(html, std::ios::binary) << doc.html("社会救助规则目录");
+  if (!std::filesystem::exists(md) || !std::filesystem::exists(html)) {
+    std::cerr << "entitle: cannot write the catalogue into '" << out_dir << "'\n";
+    return 2;
+  }
+  std::cout << "catalogue written: " << md.generic_string() << " and " << html.generic_string() << '\n';
+  return 0;
 }
 
 }  // namespace entitle::cli

@@ -8,5 +8,6 @@ int run_check(const std::string& dir);
 int run_eval(const std::string& rules, const std::string& household, const std::string& period, const std::string& format,
              bool explain);
 int run_test(const std::string& dir);
+int run_doc(const std::string& dir, const std::string& out_dir);
 
 }  // namespace entitle::cli

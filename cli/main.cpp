@@ -28,6 +28,11 @@ int main(int argc, char** argv) {
   auto* test = app.add_subcommand("test", "run the tests written in a rule set and report rule coverage");
   test->add_option("DIR", test_dir, "rule-set directory")->required();
 
+  std::string doc_dir, doc_out = "catalogue";
+  auto* doc = app.add_subcommand("doc", "write the rule catalogue (Markdown and HTML) for county offices");
+  doc->add_option("DIR", doc_dir, "rule-set directory")->required();
+  doc->add_option("--out", doc_out, "output directory (default: ./catalogue)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -41,6 +46,7 @@ int main(int argc, char** argv) {
   try {
     if (*check) return entitle::cli::run_check(check_dir);
     if (*eval) return entitle::cli::run_eval(rules, household, period, format, explain);
+    if (*doc) return entitle::cli::run_doc(doc_dir, doc_out);
     return entitle::cli::run_test(test_dir);
   } catch (const std::exception& e) {  // a failure of the machine (memory, files), never of the input
     spdlog::critical("internal error: {}", e.what());

@@ -74,5 +74,11 @@ sed -i 's/expect dibao.amount = 760.00/expect dibao.amount = 761.00/' "$tmp/rule
 check "failing rule test is exit 1" $([ $rc -eq 1 ]; echo $?)
 contains "$tmp/t.out" "dibao.amount: expected 761.00, got 760.00"; check "failing expectation message" $?
 
+# doc: the catalogue in Markdown and HTML
+"$bin" doc "$root/rules" --out "$tmp/cat" > "$tmp/doc.out"; rc=$?
+check "doc exits 0" $([ $rc -eq 0 ]; echo $?)
+contains "$tmp/cat/catalogue.md" "### 城乡最低生活保障 (dibao)"; check "catalogue lists programs" $?
+contains "$tmp/cat/catalogue.html" "<h2 id=\"standards\">标准</h2>"; check "catalogue HTML has the standards" $?
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
