@@ -235,6 +235,22 @@ private:
     }
     hh_.texts.push_back(id);
     hh_.instances[inst_index].fields[f] = Value::pointer(Value::Tag::Text, &hh_.texts.back());
+    // The sequence code's parity gives the sex (odd male, even female): filled in when absent, checked when given.
+    int sx = ent.find_field("sex");
+    if (sx >= 0 && ent.fields[sx].type.kind == TypeKind::Enum) {
+      const ir::EnumDef& sexes = rs_.enums[ent.fields[sx].type.ref];
+      int from_id = sexes.find((id[16] - '0') % 2 == 1 ? "male" : "female");
+      if (from_id >= 0) {
+        Instance& inst = hh_.instances[inst_index];
+        if (!inst.present[sx]) {
+          inst.fields[sx] = Value::with_scalar(Value::Tag::Enum, from_id);
+          inst.present[sx] = true;
+        } else if (inst.fields[sx].scalar != from_id) {
+          fail(join(path, "sex"), "the identity number " + id + " is a " + sexes.values[from_id] + "'s (odd sequence code: male, even: female), but sex is \"" +
+                                      sexes.values[inst.fields[sx].scalar] + "\"");
+        }
+      }
+    }
     int b = ent.find_field("birth_date");
     if (b >= 0 && hh_.instances[inst_index].present[b]) {
       Date birth{hh_.instances[inst_index].fields[b].scalar};

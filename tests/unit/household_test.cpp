@@ -98,3 +98,15 @@ TEST(Household, RegionMustBeDeclaredWhenRegionsAre) {
   auto county = joined(errors_for(*l->rules, one_member("", "", "610923")));
   EXPECT_NE(county.find("region 610923 is outside the regions these rules serve (沁水县 140521, 石泉县 610922)"), std::string::npos) << county;
 }
+
+TEST(Household, SexComesFromTheIdentityNumber) {
+  auto l = load_rules(ENTITLE_RULES_DIR);
+  ASSERT_TRUE(l->rules);
+  Household hh = household(*l->rules, R"({"id":"E13","region":"140521103000","area":"rural","members":[{"id":"P1","relation":"self","birth_date":"1950-01-01","id_number":"14052119500101001X"}]})");
+  const ir::EntityDef& member = l->rules->entities[hh.instances[1].entity];
+  int sex = member.find_field("sex");
+  ASSERT_TRUE(hh.instances[1].present[sex]);
+  EXPECT_EQ(l->rules->enums[member.fields[sex].type.ref].values[hh.instances[1].fields[sex].scalar], "male");
+  auto e = joined(errors_for(*l->rules, R"({"id":"E13b","region":"140521103000","area":"rural","members":[{"id":"P1","relation":"self","birth_date":"1950-01-01","id_number":"14052119500101001X","sex":"female"}]})"));
+  EXPECT_NE(e.find("members[P1].sex: the identity number 14052119500101001X is a male's"), std::string::npos) << e;
+}
