@@ -9,6 +9,7 @@
 namespace entitle::cli {
 
 /// Calls `on_household` for each valid record and `on_error` for each bad one (with file:line); never stops early.
+/// JSON, JSON Lines and CSV (by the .csv ending) are read.
 /// Returns false when the file cannot be read.
 bool read_households(const std::string& path, const ir::RuleSet& rs,
                      const std::function<void(const Household&)>& on_household,

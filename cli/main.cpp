@@ -3,7 +3,11 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <iostream>
+
+#include "cli/casework_commands.hpp"
 #include "cli/commands.hpp"
+#include "engine/storage/case_database.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"entitle — social-assistance rules as code: check rules, evaluate households, run rule tests"};
@@ -33,6 +37,59 @@ int main(int argc, char** argv) {
   doc->add_option("DIR", doc_dir, "rule-set directory")->required();
   doc->add_option("--out", doc_out, "output directory (default: ./catalogue)");
 
+  std::string imp_file, imp_db, imp_rules = "rules", imp_errors, imp_today;
+  auto* imp = app.add_subcommand("import", "validate households (JSON Lines, JSON or CSV) and store the good ones");
+  imp->add_option("FILE", imp_file, "household file")->required();
+  imp->add_option("--db", imp_db, "case database (SQLite file)")->required();
+  imp->add_option("--rules", imp_rules, "rule set whose schema records must follow (default: rules)");
+  imp->add_option("--errors", imp_errors, "where to list bad records (default: FILE.errors.txt)");
+  imp->add_option("--today", imp_today, "dates after this day are refused (default: today)");
+
+  std::size_t gen_n = 1000;
+  std::string gen_region, gen_rules = "rules", gen_out, gen_db;
+  std::uint64_t gen_seed = 1;
+  auto* gen = app.add_subcommand("gen", "generate a deterministic synthetic population");
+  gen->add_option("--households", gen_n, "how many households")->required();
+  gen->add_option("--region", gen_region, "county code, e.g. 140521")->required();
+  gen->add_option("--seed", gen_seed, "random seed (same seed, same population)");
+  gen->add_option("--rules", gen_rules, "rule set (its regions give the townships; default: rules)");
+  gen->add_option("--out", gen_out, "write JSON Lines here");
+  gen->add_option("--db", gen_db, "or store into this case database");
+
+  std::string b_db, b_rules = "rules", b_period, b_to, b_report = "report";
+  std::int64_t b_compare = 0;
+  unsigned b_threads = 0;
+  long b_stop = -1;
+  auto* batch = app.add_subcommand("batch", "evaluate every household in the case database");
+  batch->add_option("--db", b_db, "case database")->required();
+  batch->add_option("--rules", b_rules, "rule set (default: rules)");
+  batch->add_option("--period", b_period, "month YYYY-MM (the first, with --to)")->required();
+  batch->add_option("--to", b_to, "last month of a range");
+  batch->add_option("--compare-to", b_compare, "then diff against this earlier run");
+  batch->add_option("--report", b_report, "directory for the --compare-to report (default: report)");
+  batch->add_option("--threads", b_threads, "worker threads (default: all cores)");
+  batch->add_option("--stop-after-chunks", b_stop, "testing: stop after N write transactions, as if killed")->group("");
+
+  std::string r_db;
+  auto* runs_cmd = app.add_subcommand("runs", "list the runs in a case database");
+  runs_cmd->add_option("--db", r_db, "case database")->required();
+
+  std::string d_db, d_report = "report";
+  std::int64_t d_from = 0, d_to = 0;
+  auto* diff = app.add_subcommand("diff", "compare two runs: who gains, who loses, what it costs");
+  diff->add_option("--db", d_db, "case database")->required();
+  diff->add_option("--from", d_from, "earlier run id")->required();
+  diff->add_option("--to", d_to, "later run id")->required();
+  diff->add_option("--report", d_report, "directory for report.html, changes.csv, summary.csv (default: report)");
+
+  std::string a_db, a_csv;
+  std::int64_t a_paid = 0, a_recalc = 0;
+  auto* arrears = app.add_subcommand("arrears", "arrears (补发) or overpayment after a retroactive change");
+  arrears->add_option("--db", a_db, "case database")->required();
+  arrears->add_option("--paid", a_paid, "run of what was paid")->required();
+  arrears->add_option("--recalculated", a_recalc, "run with the changed standards, same months")->required();
+  arrears->add_option("--csv", a_csv, "write the household lines here");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -47,7 +104,16 @@ int main(int argc, char** argv) {
     if (*check) return entitle::cli::run_check(check_dir);
     if (*eval) return entitle::cli::run_eval(rules, household, period, format, explain);
     if (*doc) return entitle::cli::run_doc(doc_dir, doc_out);
+    if (*imp) return entitle::cli::run_import(imp_file, imp_db, imp_rules, imp_errors, imp_today);
+    if (*gen) return entitle::cli::run_gen(gen_n, gen_region, gen_seed, gen_rules, gen_out, gen_db);
+    if (*batch) return entitle::cli::run_batch(b_db, b_rules, b_period, b_to, b_compare, b_report, b_threads, b_stop);
+    if (*runs_cmd) return entitle::cli::run_runs(r_db);
+    if (*diff) return entitle::cli::run_diff(d_db, d_from, d_to, d_report);
+    if (*arrears) return entitle::cli::run_arrears(a_db, a_paid, a_recalc, a_csv);
     return entitle::cli::run_test(test_dir);
+  } catch (const entitle::StorageError& e) {  // the database file: unreadable, corrupt, newer, or a missing run
+    std::cerr << "entitle: " << e.what() << '\n';
+    return 2;
   } catch (const std::exception& e) {  // a failure of the machine (memory, files), never of the input
     spdlog::critical("internal error: {}", e.what());
     return 2;

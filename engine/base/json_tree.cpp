@@ -21,7 +21,7 @@ public:
   }
   bool number_integer(number_integer_t v) override { return number(std::to_string(v)); }
   bool number_unsigned(number_unsigned_t v) override { return number(std::to_string(v)); }
-  bool number_float(number_float_t, const string_t& s) override { return number(s); }
+  bool number_float(number_float_t, const string_t& s) override { return number(s); }  // keeps the text s; the parsed double is dropped
   bool string(string_t& v) override {
     JsonNode n;
     n.kind = JsonNode::Kind::String;
@@ -111,6 +111,44 @@ const char* json_kind_name(JsonNode::Kind k) {
     case JsonNode::Kind::Object: return "an object";
   }
   return "?";
+}
+
+namespace {
+void write_string(std::string& out, const std::string& s) {
+  out += nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+void write(std::string& out, const JsonNode& n) {
+  switch (n.kind) {
+    case JsonNode::Kind::Null: out += "null"; break;
+    case JsonNode::Kind::Bool: out += n.flag ? "true" : "false"; break;
+    case JsonNode::Kind::Number: out += n.text; break;
+    case JsonNode::Kind::String: write_string(out, n.text); break;
+    case JsonNode::Kind::Array:
+      out += '[';
+      for (std::size_t i = 0; i < n.items.size(); ++i) {
+        if (i) out += ',';
+        write(out, n.items[i]);
+      }
+      out += ']';
+      break;
+    case JsonNode::Kind::Object:
+      out += '{';
+      for (std::size_t i = 0; i < n.fields.size(); ++i) {
+        if (i) out += ',';
+        write_string(out, n.fields[i].first);
+        out += ':';
+        write(out, n.fields[i].second);
+      }
+      out += '}';
+      break;
+  }
+}
+}  // namespace
+
+std::string to_json_text(const JsonNode& node) {
+  std::string out;
+  write(out, node);
+  return out;
 }
 
 std::optional<JsonNode> parse_json(std::string_view text, std::string& error) {

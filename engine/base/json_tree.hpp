@@ -23,6 +23,9 @@ struct JsonNode {
 
 const char* json_kind_name(JsonNode::Kind k);
 
+/// Compact JSON text of a tree, fields in their order, numbers as their exact text.
+std::string to_json_text(const JsonNode& node);
+
 /// Parses one JSON document. On failure returns nullopt and sets `error` (with the byte position).
 std::optional<JsonNode> parse_json(std::string_view text, std::string& error);
 

@@ -32,8 +32,8 @@ std::string expected_type(const ir::RuleSet& rs, const ir::Type& t) {
 
 class Loader {
 public:
-  Loader(const ir::RuleSet& rs, Household& hh, std::vector<InputError>& errors, std::string label)
-      : rs_(rs), hh_(hh), errors_(errors), label_(std::move(label)) {}
+  Loader(const ir::RuleSet& rs, Household& hh, std::vector<InputError>& errors, std::string label, const LoadOptions& options)
+      : rs_(rs), hh_(hh), errors_(errors), label_(std::move(label)), options_(options) {}
 
   void load_root(const JsonNode& record) {
     if (record.kind != JsonNode::Kind::Object) {
@@ -146,6 +146,10 @@ private:
       case TypeKind::Date: {
         auto d = v.kind == JsonNode::Kind::String ? Date::parse(v.text) : std::nullopt;
         if (!d) return wrong();
+        if (options_.not_after && options_.not_after->day < d->day) {
+          fail(path, "expected a date no later than today (" + options_.not_after->to_string() + "), found \"" + v.text + "\"");
+          return false;
+        }
         out = Value::with_scalar(Value::Tag::Date, d->day);
         return true;
       }
@@ -275,6 +279,7 @@ private:
   Household& hh_;
   std::vector<InputError>& errors_;
   std::string label_;
+  const LoadOptions& options_;
 };
 
 const MissingSet Loader::kAbsent{};
@@ -298,13 +303,13 @@ char id_number_check_char(const std::string& first17) {
 }
 
 bool load_household(const ir::RuleSet& rs, const JsonNode& record, const std::string& record_label, Household& out,
-                    std::vector<InputError>& errors) {
+                    std::vector<InputError>& errors, const LoadOptions& options) {
   std::size_t before = errors.size();
   std::string label = record_label;
   if (record.kind == JsonNode::Kind::Object)
     if (const JsonNode* id = record.find("id"); id && id->kind == JsonNode::Kind::String && !id->text.empty())
       label = "\"" + id->text + "\" (" + record_label + ")";
-  Loader loader(rs, out, errors, label);
+  Loader loader(rs, out, errors, label, options);
   loader.load_root(record);
   if (errors.size() == before && !out.instances.empty()) {
     out.id = out.instances.front().id;

@@ -2,6 +2,7 @@
 // validates it: every problem names the record, the field path and what was expected.
 #pragma once
 #include <deque>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,9 +46,14 @@ struct InputError {
   std::string to_string() const;
 };
 
+struct LoadOptions {
+  /// Dates after this day are refused ("in the future"); unchecked when absent (evaluating a record as given).
+  std::optional<Date> not_after;
+};
+
 /// Builds a household from a parsed JSON record. Returns false and fills `errors` when the record is invalid.
 bool load_household(const ir::RuleSet& rs, const JsonNode& record, const std::string& record_label, Household& out,
-                    std::vector<InputError>& errors);
+                    std::vector<InputError>& errors, const LoadOptions& options = {});
 
 /// GB 11643-1999 check character ('0'-'9' or 'X') for the first 17 digits; '\0' when they are not 17 digits.
 char id_number_check_char(const std::string& first17);

@@ -1,0 +1,217 @@
+// record_source.cpp — JSON Lines / JSON / CSV readers producing household records.
+#include "engine/api/record_source.hpp"
+
+#include <fstream>
+#include <algorithm>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "engine/base/csv.hpp"
+
+namespace entitle {
+namespace {
+
+const std::vector<std::string> kColumns = {
+    "household_id", "region", "area", "assets_deposits", "assets_vehicles", "assets_homes", "assets_home_area_per_capita",
+    "status_dibao_since", "status_dibao_amount", "member_id", "name", "id_number", "relation", "birth_date", "sex",
+    "lives_with_household", "excluded", "disability_grade", "disability_kind", "self_care_failed", "serious_illness",
+    "school_stage", "school_boarding", "school_public", "employed", "orphan", "orphan_care", "long_term_care_needed",
+    "incomes"};
+const std::set<std::string> kHouseholdColumns = {"household_id", "region", "area", "assets_deposits", "assets_vehicles",
+                                                 "assets_homes", "assets_home_area_per_capita", "status_dibao_since",
+                                                 "status_dibao_amount"};
+const std::set<std::string> kIntegerColumns = {"assets_vehicles", "assets_homes", "disability_grade", "self_care_failed"};
+const std::set<std::string> kBoolColumns = {"lives_with_household", "serious_illness", "school_boarding", "school_public",
+                                            "employed", "long_term_care_needed"};
+
+JsonNode str(const std::string& s) {
+  JsonNode n;
+  n.kind = JsonNode::Kind::String;
+  n.text = s;
+  return n;
+}
+
+JsonNode object() {
+  JsonNode n;
+  n.kind = JsonNode::Kind::Object;
+  return n;
+}
+
+/// A CSV cell as the JSON value the record format expects; a cell that is not a valid boolean or integer stays text
+/// so the record validation names it.
+JsonNode cell_value(const std::string& column, const std::string& v) {
+  if (kBoolColumns.count(column)) {
+    JsonNode n;
+    n.kind = JsonNode::Kind::Bool;
+    if (v == "true" || v == "1" || v == "是") { n.flag = true; return n; }
+    if (v == "false" || v == "0" || v == "否") { n.flag = false; return n; }
+    return str(v);
+  }
+  if (kIntegerColumns.count(column) && !v.empty() && v.find_first_not_of("0123456789") == std::string::npos) {
+    JsonNode n;
+    n.kind = JsonNode::Kind::Number;
+    n.text = v;
+    return n;
+  }
+  return str(v);
+}
+
+void set(JsonNode& obj, const std::string& key, JsonNode value) {
+  for (auto& [k, v] : obj.fields)
+    if (k == key) {
+      v = std::move(value);
+      return;
+    }
+  obj.fields.emplace_back(key, std::move(value));
+}
+
+/// "wage:1200:month;pension_basic:1700:year" → incomes list; returns an error text when a part is malformed.
+std::string parse_incomes(const std::string& text, JsonNode& out) {
+  out.kind = JsonNode::Kind::Array;
+  std::stringstream ss(text);
+  std::string part;
+  while (std::getline(ss, part, ';')) {
+    if (part.empty()) continue;
+    auto a = part.find(':'), b = part.rfind(':');
+    if (a == std::string::npos || a == b)
+      return "incomes: expected kind:amount:per items separated by ';' (e.g. wage:1200:month), found \"" + part + "\"";
+    JsonNode inc = object();
+    set(inc, "kind", str(part.substr(0, a)));
+    set(inc, "amount", str(part.substr(a + 1, b - a - 1)));
+    set(inc, "per", str(part.substr(b + 1)));
+    out.items.push_back(std::move(inc));
+  }
+  return "";
+}
+
+bool read_csv(const std::string& path, const std::string& text, const std::function<void(RawRecord&&)>& each, std::string& error) {
+  std::string csv_error;
+  auto rows = parse_csv(text, csv_error);
+  if (rows.empty()) {
+    error = "the CSV file '" + path + "' has no header row";
+    return false;
+  }
+  std::map<std::string, std::size_t> col;
+  for (std::size_t i = 0; i < rows[0].cells.size(); ++i) {
+    const std::string& name = rows[0].cells[i];
+    if (std::find(kColumns.begin(), kColumns.end(), name) == kColumns.end()) {
+      error = path + ":1: unknown column '" + name + "' (the columns are listed in docs/data-formats.md)";
+      return false;
+    }
+    col[name] = i;
+  }
+  for (const char* required : {"household_id", "member_id"})
+    if (!col.count(required)) {
+      error = path + ":1: the header has no '" + std::string(required) + "' column";
+      return false;
+    }
+  // Consecutive rows with the same household_id make one household.
+  std::size_t r = 1;
+  while (r < rows.size()) {
+    auto cell = [&](std::size_t row, const std::string& name) -> std::string {
+      auto it = col.find(name);
+      return it == col.end() || it->second >= rows[row].cells.size() ? "" : rows[row].cells[it->second];
+    };
+    std::string id = cell(r, "household_id");
+    std::size_t first = r;
+    RawRecord rec;
+    rec.label = path + ":" + std::to_string(rows[first].line);
+    JsonNode hh = object(), assets = object(), status = object(), members;
+    members.kind = JsonNode::Kind::Array;
+    std::string problem;
+    for (; r < rows.size() && cell(r, "household_id") == id; ++r) {
+      if (rows[r].cells.size() != rows[0].cells.size() && problem.empty())
+        problem = "line " + std::to_string(rows[r].line) + " has " + std::to_string(rows[r].cells.size()) + " cells, the header " +
+                  std::to_string(rows[0].cells.size());
+      JsonNode m = object();
+      for (const auto& [name, index] : col) {
+        if (index >= rows[r].cells.size()) continue;
+        const std::string& v = rows[r].cells[index];
+        if (v.empty()) continue;
+        if (kHouseholdColumns.count(name)) {
+          std::string key = name == "household_id" ? "id" : name;
+          JsonNode* target = &hh;
+          if (name.rfind("assets_", 0) == 0) target = &assets, key = name.substr(7);
+          if (name.rfind("status_", 0) == 0) target = &status, key = name.substr(7);
+          const JsonNode* before = target->find(key);
+          if (before && before->text != v && problem.empty())
+            problem = "line " + std::to_string(rows[r].line) + ": column " + name + " is \"" + v + "\" but an earlier row of household " +
+                      id + " says \"" + before->text + "\"";
+          set(*target, key, cell_value(name, v));
+        } else if (name == "member_id") {
+          set(m, "id", str(v));
+        } else if (name == "disability_grade" || name == "disability_kind") {
+          JsonNode d = m.find("disability") ? *m.find("disability") : object();
+          set(d, name == "disability_grade" ? "grade" : "kind", cell_value(name, v));
+          set(m, "disability", d);
+        } else if (name.rfind("school_", 0) == 0) {
+          JsonNode s = m.find("school") ? *m.find("school") : object();
+          set(s, name.substr(7), cell_value(name, v));
+          set(m, "school", s);
+        } else if (name == "incomes") {
+          JsonNode incomes;
+          std::string e = parse_incomes(v, incomes);
+          if (!e.empty() && problem.empty()) problem = "line " + std::to_string(rows[r].line) + ": " + e;
+          set(m, "incomes", incomes);
+        } else {
+          set(m, name, cell_value(name, v));
+        }
+      }
+      members.items.push_back(std::move(m));
+    }
+    if (!assets.fields.empty()) set(hh, "assets", assets);
+    if (!status.fields.empty()) set(hh, "status", status);
+    set(hh, "members", members);
+    if (!problem.empty()) rec.error = problem;
+    else rec.json = std::move(hh);
+    each(std::move(rec));
+  }
+  if (!csv_error.empty()) error = path + ": " + csv_error;
+  return csv_error.empty();
+}
+
+}  // namespace
+
+const std::vector<std::string>& csv_columns() { return kColumns; }
+
+bool read_records(const std::string& path, const std::function<void(RawRecord&&)>& each, std::string& error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = "cannot read household file '" + path + "'";
+    return false;
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string text = ss.str();
+  if (path.size() > 4 && path.compare(path.size() - 4, 4, ".csv") == 0) return read_csv(path, text, each, error);
+  // One pretty-printed object, or one object per line.
+  std::string first_line = text.substr(0, text.find('\n')), parse_error;
+  bool single = first_line.find_first_not_of(" \t\r") == std::string::npos || !parse_json(first_line, parse_error);
+  if (single) {
+    RawRecord rec;
+    rec.label = path + ":1";
+    rec.json = parse_json(text, rec.error);
+    if (!rec.json) rec.error = "not valid JSON: " + rec.error;
+    each(std::move(rec));
+    return true;
+  }
+  std::size_t start = 0, line_no = 1;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    std::string_view line(text.data() + start, end - start);
+    if (line.find_first_not_of(" \t\r") != std::string_view::npos) {
+      RawRecord rec;
+      rec.label = path + ":" + std::to_string(line_no);
+      rec.json = parse_json(line, rec.error);
+      if (!rec.json) rec.error = "not valid JSON: " + rec.error;
+      each(std::move(rec));
+    }
+    start = end + 1;
+    ++line_no;
+  }
+  return true;
+}
+
+}  // namespace entitle

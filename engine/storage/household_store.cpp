@@ -1,0 +1,124 @@
+// household_store.cpp — SQL for households, members and their history.
+#include "engine/storage/household_store.hpp"
+
+#include <SQLiteCpp/Statement.h>
+
+#include "engine/base/sha256.hpp"
+
+namespace entitle {
+
+std::string township_of(const std::string& region) { return region.size() > 9 ? region.substr(0, 9) : region; }
+
+int HouseholdStore::begin_import(const std::string& source) {
+  SQLite::Statement st(db_.db(), "INSERT INTO imports(source, started) VALUES (?, datetime('now'))");
+  st.bind(1, source);
+  st.exec();
+  return static_cast<int>(db_.db().getLastInsertRowid());
+}
+
+void HouseholdStore::finish_import(int import_id, std::size_t records, std::size_t stored, std::size_t unchanged,
+                                   std::size_t rejected) {
+  SQLite::Statement st(db_.db(), "UPDATE imports SET records = ?, stored = ?, unchanged = ?, rejected = ? WHERE id = ?");
+  st.bind(1, static_cast<std::int64_t>(records));
+  st.bind(2, static_cast<std::int64_t>(stored));
+  st.bind(3, static_cast<std::int64_t>(unchanged));
+  st.bind(4, static_cast<std::int64_t>(rejected));
+  st.bind(5, import_id);
+  st.exec();
+}
+
+HouseholdStore::Put HouseholdStore::put(const std::string& id, const std::string& region, const std::string& area,
+                                        const std::string& record, const std::vector<MemberRow>& members, int import_id) {
+  std::string hash = sha256_hex(record);
+  SQLite::Statement find(db_.db(), "SELECT record, record_hash, version, import_id FROM households WHERE id = ?");
+  find.bind(1, id);
+  int version = 0;
+  if (find.executeStep()) {
+    if (find.getColumn(1).getString() == hash) return Put::Unchanged;
+    version = find.getColumn(2).getInt();
+    SQLite::Statement keep(db_.db(),
+                           "INSERT INTO household_history(household_id, version, record, record_hash, import_id) VALUES (?, ?, ?, ?, ?)");
+    keep.bind(1, id);
+    keep.bind(2, version);
+    keep.bind(3, find.getColumn(0).getString());
+    keep.bind(4, find.getColumn(1).getString());
+    keep.bind(5, find.getColumn(3).getInt());
+    keep.exec();
+    SQLite::Statement drop(db_.db(), "DELETE FROM members WHERE household_id = ?");
+    drop.bind(1, id);
+    drop.exec();
+  }
+  SQLite::Statement up(db_.db(),
+                       "INSERT INTO households(id, region, township, area, member_count, record, record_hash, version, import_id) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET region = excluded.region, "
+                       "township = excluded.township, area = excluded.area, member_count = excluded.member_count, "
+                       "record = excluded.record, record_hash = excluded.record_hash, version = excluded.version, "
+                       "import_id = excluded.import_id");
+  up.bind(1, id);
+  up.bind(2, region);
+  up.bind(3, township_of(region));
+  up.bind(4, area);
+  up.bind(5, static_cast<int>(members.size()));
+  up.bind(6, record);
+  up.bind(7, hash);
+  up.bind(8, version + 1);
+  up.bind(9, import_id);
+  up.exec();
+  SQLite::Statement mem(db_.db(),
+                        "INSERT INTO members(household_id, member_id, relation, birth_date, id_number, disability_grade) VALUES (?, ?, ?, ?, ?, ?)");
+  for (const MemberRow& m : members) {
+    mem.bind(1, id);
+    mem.bind(2, m.member_id);
+    mem.bind(3, m.relation);
+    mem.bind(4, m.birth_date);
+    if (m.id_number.empty()) mem.bind(5);
+    else mem.bind(5, m.id_number);
+    if (m.disability_grade == 0) mem.bind(6);
+    else mem.bind(6, m.disability_grade);
+    mem.exec();
+    mem.reset();
+  }
+  return version == 0 ? Put::New : Put::Updated;
+}
+
+std::size_t HouseholdStore::count() {
+  return static_cast<std::size_t>(db_.db().execAndGet("SELECT count(*) FROM households").getInt64());
+}
+
+void HouseholdStore::scan(std::int64_t skip_run, std::size_t batch,
+                          const std::function<bool(std::vector<StoredHousehold>&&)>& each) {
+  // Keyset pagination by id: stable, and cheap however far into the table we are.
+  std::string last;
+  bool first = true;
+  for (;;) {
+    SQLite::Statement st(db_.db(),
+                         "SELECT h.id, h.township, h.record, h.record_hash FROM households h "
+                         "WHERE (? OR h.id > ?) AND NOT EXISTS (SELECT 1 FROM run_households r WHERE r.run_id = ? AND r.household_id = h.id) "
+                         "ORDER BY h.id LIMIT ?");
+    st.bind(1, first ? 1 : 0);
+    st.bind(2, last);
+    st.bind(3, skip_run);
+    st.bind(4, static_cast<std::int64_t>(batch));
+    std::vector<StoredHousehold> rows;
+    while (st.executeStep())
+      rows.push_back({st.getColumn(0).getString(), st.getColumn(1).getString(), st.getColumn(2).getString(), st.getColumn(3).getString()});
+    if (rows.empty()) return;
+    last = rows.back().id;
+    first = false;
+    bool more = rows.size() == batch;
+    if (!each(std::move(rows)) || !more) return;
+  }
+}
+
+std::vector<std::string> HouseholdStore::history(const std::string& id) {
+  std::vector<std::string> out;
+  SQLite::Statement old(db_.db(), "SELECT record FROM household_history WHERE household_id = ? ORDER BY version");
+  old.bind(1, id);
+  while (old.executeStep()) out.push_back(old.getColumn(0).getString());
+  SQLite::Statement cur(db_.db(), "SELECT record FROM households WHERE id = ?");
+  cur.bind(1, id);
+  if (cur.executeStep()) out.push_back(cur.getColumn(0).getString());
+  return out;
+}
+
+}  // namespace entitle

@@ -1,0 +1,44 @@
+// household_store.hpp — households in the case database: stored whole, with history on re-import.
+#pragma once
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "engine/storage/case_database.hpp"
+
+namespace entitle {
+
+struct MemberRow {
+  std::string member_id, relation, birth_date, id_number;
+  int disability_grade = 0;  // 0: none
+};
+
+struct StoredHousehold {
+  std::string id, township, record, record_hash;
+};
+
+class HouseholdStore {
+public:
+  explicit HouseholdStore(CaseDatabase& db) : db_(db) {}
+  int begin_import(const std::string& source);
+  void finish_import(int import_id, std::size_t records, std::size_t stored, std::size_t unchanged, std::size_t rejected);
+
+  enum class Put { New, Updated, Unchanged };
+  /// Stores one household (call inside a transaction). A changed record moves the old version to history.
+  Put put(const std::string& id, const std::string& region, const std::string& area, const std::string& record,
+          const std::vector<MemberRow>& members, int import_id);
+
+  std::size_t count();
+  /// Visits households in id order, `batch` at a time, skipping those `done` in run `skip_run` (0: none).
+  void scan(std::int64_t skip_run, std::size_t batch, const std::function<bool(std::vector<StoredHousehold>&&)>& each);
+  /// The stored record of a household, and its earlier versions (oldest first).
+  std::vector<std::string> history(const std::string& id);
+
+private:
+  CaseDatabase& db_;
+};
+
+/// "140521103000" → "140521103"; "140521103" stays; a 6-digit county code stays.
+std::string township_of(const std::string& region);
+
+}  // namespace entitle

@@ -1,0 +1,57 @@
+// ruleset_store.cpp — SQL for rule sets and their standards.
+#include "engine/storage/ruleset_store.hpp"
+
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+
+#include <nlohmann/json.hpp>
+
+namespace entitle {
+
+void store_ruleset(CaseDatabase& db, const LoadedRules& loaded) {
+  const ir::RuleSet& rs = *loaded.rules;
+  SQLite::Statement exists(db.db(), "SELECT 1 FROM rulesets WHERE hash = ?");
+  exists.bind(1, rs.hash);
+  if (exists.executeStep()) return;
+  nlohmann::json sources = nlohmann::json::array();
+  for (std::size_t f = 0; f < rs.files.size(); ++f)
+    sources.push_back({{"file", rs.files[f]}, {"text", loaded.sources.text(static_cast<FileId>(f))}});
+  SQLite::Transaction t(db.db());
+  SQLite::Statement ins(db.db(), "INSERT INTO rulesets(hash, sources, stored) VALUES (?, ?, datetime('now'))");
+  ins.bind(1, rs.hash);
+  ins.bind(2, sources.dump());
+  ins.exec();
+  SQLite::Statement st(db.db(),
+                       "INSERT INTO standards(ruleset, standard, label, region, key, valid_from, valid_until, value, cite) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  for (const ir::Standard& s : rs.standards)
+    for (const ir::StandardRow& row : s.rows)
+      for (const ir::StandardValue& v : row.values) {
+        st.bind(1, rs.hash);
+        st.bind(2, s.name);
+        st.bind(3, s.label);
+        st.bind(4, row.region.empty() ? std::string("all") : row.region);
+        st.bind(5, row.key >= 0 ? rs.enums[s.key_enum].values[row.key] : std::string());
+        st.bind(6, v.from.to_string());
+        if (v.until) st.bind(7, v.until->to_string());
+        else st.bind(7);
+        if (v.expr < 0) st.bind(8);
+        else st.bind(8, std::string(loaded.sources.slice(rs.nodes[v.expr].span)) + (v.given_per.empty() ? "" : " per " + v.given_per));
+        st.bind(9, v.cite.empty() ? s.cite : v.cite);
+        st.exec();
+        st.reset();
+      }
+  t.commit();
+}
+
+std::vector<std::pair<std::string, std::string>> stored_sources(CaseDatabase& db, const std::string& hash) {
+  std::vector<std::pair<std::string, std::string>> out;
+  SQLite::Statement st(db.db(), "SELECT sources FROM rulesets WHERE hash = ?");
+  st.bind(1, hash);
+  if (!st.executeStep()) return out;
+  for (const auto& f : nlohmann::json::parse(st.getColumn(0).getString()))
+    out.emplace_back(f["file"].get<std::string>(), f["text"].get<std::string>());
+  return out;
+}
+
+}  // namespace entitle
