@@ -29,10 +29,21 @@ case "${1:-}" in
   run)
     install_missing
     build build/release Release
-    ./build/release/cli/entitle check rules/
-    ./build/release/cli/entitle test rules/
-    ./build/release/cli/entitle eval --rules rules/ --household rules/samples/households.jsonl --period 2026-01 --format text
-    ./build/release/cli/entitle doc rules/ --out build/catalogue
+    entitle=./build/release/cli/entitle
+    echo "== the rule library: check, tests, catalogue"
+    $entitle check rules/
+    $entitle test rules/ | tail -n 4
+    $entitle doc rules/ --out build/catalogue
+    echo "== the county job: 10,000 synthetic 沁水县 households, January 2026, then a standards raise"
+    demo=build/demo
+    rm -rf "$demo" && mkdir -p "$demo"
+    $entitle gen --households 10000 --region 140521 --seed 2026 --rules rules/ --db "$demo/qinshui.db"
+    $entitle batch --db "$demo/qinshui.db" --rules rules/ --period 2026-01
+    cp -r rules "$demo/rules_raised"
+    mkdir -p "$demo/rules_raised/local"
+    cp rules/samples/dibao_raise_2026.rules.example "$demo/rules_raised/local/dibao_raise_2026.rules"
+    $entitle batch --db "$demo/qinshui.db" --rules "$demo/rules_raised" --period 2026-01 --compare-to 1 --report "$demo/report"
+    echo "== impact report: $demo/report/report.html (changes.csv, summary.csv beside it); catalogue: build/catalogue/catalogue.html"
     ;;
   test)
     install_missing

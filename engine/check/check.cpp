@@ -34,7 +34,14 @@ public:
     for (auto& [st, decl] : standard_decls_) bind_standard_header(st, *decl);
     for (auto& [p, decl] : program_decls_) bind_program_header(p, *decl);
     for (auto& [def, decl] : define_decls_) bind_definition(def, *decl);
-    for (auto& [st, decl] : standard_decls_) bind_standard_rows(st, *decl);
+    for (auto& [st, decl] : standard_decls_) bind_standard_rows(st, decl->rows, decl->name, false);
+    for (const ast::AmendDecl* a : amend_decls_) {
+      int st = -1;
+      for (std::size_t i = 0; i < rs_.standards.size(); ++i)
+        if (rs_.standards[i].name == a->standard) st = int(i);
+      if (st < 0) sink_.report(DiagKind::UnknownName, a->span, {a->standard, " as a standard to amend"});
+      else bind_standard_rows(st, a->rows, a->standard, true);
+    }
     for (auto& [p, decl] : program_decls_) bind_program(p, *decl);
     for (const ast::TestDecl* t : test_decls_) bind_test(*t);
     check_rows_in_regions();
@@ -113,6 +120,7 @@ private:
         c.table_decls_.push_back({int(c.rs_.tables.size()) - 1, &t});
       }
       void operator()(const ast::TestDecl& t) const { c.test_decls_.push_back(&t); }
+      void operator()(const ast::AmendDecl& a) const { c.amend_decls_.push_back(&a); }
       void operator()(const ast::RegionsDecl& r) const {
         for (const ast::RegionEntry& e : r.entries) {
           std::size_t n = e.code.size();
@@ -264,10 +272,13 @@ private:
     }
   }
 
-  void bind_standard_rows(int index, const ast::StandardDecl& s) {
+  /// Binds rows of a standard, from its declaration or from an amendment; an amendment's row for a region and key
+  /// the standard already has adds its values to that row's timeline.
+  void bind_standard_rows(int index, const std::vector<ast::StdRow>& rows, const std::string& name, bool amendment) {
     Type type = rs_.standards[index].type;
     ir::PerUnit per = rs_.standards[index].per;
-    for (const ast::StdRow& row : s.rows) {
+    struct { const std::string& name; } s{name};
+    for (const ast::StdRow& row : rows) {
       ir::StandardRow r;
       r.span = row.span;
       bool digits = !row.region.empty() && row.region.find_first_not_of("0123456789") == std::string::npos;
@@ -319,7 +330,11 @@ private:
         }
         r.values.push_back(sv);
       }
-      rs_.standards[index].rows.push_back(std::move(r));
+      ir::StandardRow* existing = nullptr;
+      for (ir::StandardRow& other : rs_.standards[index].rows)
+        if (amendment && other.region == r.region && other.key == r.key) existing = &other;
+      if (existing) existing->values.insert(existing->values.end(), r.values.begin(), r.values.end());
+      else rs_.standards[index].rows.push_back(std::move(r));
     }
   }
 
@@ -533,6 +548,7 @@ private:
   std::vector<std::pair<int, const ast::ProgramDecl*>> program_decls_;
   std::vector<std::pair<int, const ast::TableDecl*>> table_decls_;
   std::vector<const ast::TestDecl*> test_decls_;
+  std::vector<const ast::AmendDecl*> amend_decls_;
 };
 
 }  // namespace

@@ -266,7 +266,14 @@ struct RegionsDecl : Node {
   std::vector<RegionEntry> entries;
 };
 
-struct Decl : x3::variant<EnumDecl, EntityDecl, DefineDecl, StandardDecl, ProgramDecl, TableDecl, TestDecl, RegionsDecl> {
+/// "amend standard NAME { rows }": dated values added to a standard declared elsewhere (a county's own file).
+struct AmendDecl : Node {
+  std::string standard;
+  boost::optional<std::string> cite;
+  std::vector<StdRow> rows;
+};
+
+struct Decl : x3::variant<EnumDecl, EntityDecl, DefineDecl, StandardDecl, ProgramDecl, TableDecl, TestDecl, RegionsDecl, AmendDecl> {
   using base_type::base_type;
   using base_type::operator=;
 };

@@ -80,5 +80,27 @@ check "doc exits 0" $([ $rc -eq 0 ]; echo $?)
 contains "$tmp/cat/catalogue.md" "### 城乡最低生活保障 (dibao)"; check "catalogue lists programs" $?
 contains "$tmp/cat/catalogue.html" "<h2 id=\"standards\">标准</h2>"; check "catalogue HTML has the standards" $?
 
+# case database: a batch killed with SIGKILL and run again ends with exactly the decisions of an uninterrupted run
+"$bin" gen --households 20000 --region 140521 --seed 11 --rules "$root/rules" --db "$tmp/clean.db" > /dev/null
+cp "$tmp/clean.db" "$tmp/killed.db"
+"$bin" batch --db "$tmp/clean.db" --rules "$root/rules" --period 2026-01 --threads 2 > "$tmp/clean.out"
+check "clean batch exits 0" $?
+"$bin" batch --db "$tmp/killed.db" --rules "$root/rules" --period 2026-01 --threads 1 > /dev/null 2>&1 &
+victim=$!
+sleep 0.3
+kill -9 "$victim" 2>/dev/null; wait "$victim" 2>/dev/null
+"$bin" batch --db "$tmp/killed.db" --rules "$root/rules" --period 2026-01 --threads 2 > "$tmp/killed.out"
+check "resumed batch exits 0" $?
+grep -v '^run ' "$tmp/clean.out" > "$tmp/clean.sum"; grep -v '^run ' "$tmp/killed.out" > "$tmp/killed.sum"
+cmp -s "$tmp/clean.sum" "$tmp/killed.sum"; check "killed and resumed run has the same totals as a clean run" $?
+"$bin" runs --db "$tmp/killed.db" > "$tmp/runs.out"
+check "one run, complete" $([ "$(grep -c complete "$tmp/runs.out")" -eq 1 ] && [ "$(wc -l < "$tmp/runs.out")" -eq 1 ]; echo $?)
+
+# a file that is not a database is refused clearly
+echo "not a database, just text that is long enough to be read as a header by sqlite" > "$tmp/text.db"
+"$bin" runs --db "$tmp/text.db" > /dev/null 2> "$tmp/db.err"; rc=$?
+check "a non-database file is exit 2" $([ $rc -eq 2 ]; echo $?)
+contains "$tmp/db.err" "cannot open the case database"; check "non-database message" $?
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

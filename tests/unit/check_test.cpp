@@ -102,3 +102,35 @@ TEST(Check, RegionCodesAreValidated) {
   std::string d = diagnostics_of("standard s : money { 14052: from 2020-01-01 1 }\n");
   EXPECT_NE(d.find("'14052' is not a region code"), std::string::npos) << d;
 }
+
+TEST(Check, AmendmentsAddDatedValuesFromAnotherFile) {
+  auto l = load_rules_from_texts({{"schema.rules", entitle::testing::kSchema},
+                                  {"library.rules", R"(
+standard s "标准" : money per month by household.area {
+  140521 rural: from 2020-01-01 440
+}
+program p "p" for household paid monthly { eligible when true  amount = s }
+)"},
+                                  {"local/qinshui.rules", R"(
+amend standard s cite "沁水县 2026 通知" {
+  140521 rural: from 2026-01-01 480
+  140521 urban: from 2026-01-01 680
+}
+)"}});
+  ASSERT_TRUE(l->rules) << render_diagnostics(l->sources, l->diagnostics.sorted());
+  Evaluator ev(*l->rules);
+  auto amount = [&](const char* month) {
+    auto r = ev.evaluate(household(*l->rules, one_member()), *Month::parse(month), false);
+    return r.entitlements[0].amount;
+  };
+  EXPECT_EQ(amount("2025-12"), money("440"));
+  EXPECT_EQ(amount("2026-01"), money("480"));
+  std::string bad = diagnostics_of("amend standard nothing_here { 14: from 2020-01-01 1 }\n");
+  EXPECT_NE(bad.find("nothing called 'nothing_here' is declared as a standard to amend"), std::string::npos) << bad;
+  // An amendment's values join the row's timeline, so listing an older value after a newer one is reported.
+  auto late = load_rules_from_texts({{"schema.rules", entitle::testing::kSchema},
+                                     {"a.rules", "standard s : money { 14: from 2020-01-01 1 }\n"},
+                                     {"b.rules", "amend standard s { 14: from 2019-01-01 2 }\n"}});
+  std::string order = render_diagnostics(late->sources, late->diagnostics.sorted());
+  EXPECT_NE(order.find("b.rules:1:24: error: standard 's' for 14: the value from 2019-01-01 is listed after a later one"), std::string::npos) << order;
+}

@@ -14,17 +14,17 @@ bool is_reserved_word(std::string const& w) {
       "and", "or", "not", "if", "then", "else", "is", "in", "within", "count", "sum", "min", "max", "any",
       "every", "all", "those", "of", "for", "where", "satisfies", "true", "false", "absent", "present", "exception", "cite",
       "when", "from", "until", "unsourced", "per", "define", "enum", "entity", "standard", "program", "table",
-      "test", "expect", "by", "hit", "default", "regions", "warning",
+      "test", "expect", "by", "hit", "default", "regions", "warning", "amend",
       // Chinese aliases of keywords
       "或", "且", "非", "是", "否", "如果", "则", "否则", "计数", "合计", "存在", "所有", "其中", "满足", "例外", "依据", "当",
-      "自", "至", "无来源", "定义", "枚举", "实体", "标准", "项目", "表", "测试", "预期", "全国", "区划", "提示"};
+      "自", "至", "无来源", "定义", "枚举", "实体", "标准", "项目", "表", "测试", "预期", "全国", "区划", "提示", "补充"};
   return kReserved.count(w) > 0;
 }
 
 namespace {
 
-const char* const kTopKeywords[] = {"enum", "entity", "define", "standard", "program", "table", "test", "regions",
-                                    "枚举", "实体", "定义", "标准", "项目", "表", "测试", "区划"};
+const char* const kTopKeywords[] = {"enum", "entity", "define", "standard", "program", "table", "test", "regions", "amend",
+                                    "枚举", "实体", "定义", "标准", "项目", "表", "测试", "区划", "补充"};
 
 void skip_blank(iterator_type& it, iterator_type last) {
   x3::unused_type u;
@@ -131,7 +131,7 @@ ast::RuleFile parse_rule_file(const SourceManager& sm, FileId file, DiagnosticSi
       }
       SourceSpan span;
       std::string found = describe_found(start, last, begin, file, span);
-      sink.report(DiagKind::ExpectedToken, span, {"a declaration (enum, entity, define, standard, program, table, test or regions)", found});
+      sink.report(DiagKind::ExpectedToken, span, {"a declaration (enum, entity, define, standard, program, table, test, regions or amend)", found});
       first = start;
     } catch (const x3::expectation_failure<iterator_type>& e) {
       SourceSpan span;

@@ -46,6 +46,7 @@ struct excludes_class : annotate_span {};
 struct warning_class : annotate_span {};
 struct region_entry_class : annotate_span {};
 struct regions_class : annotate_span {};
+struct amend_class : annotate_span {};
 struct region_code_class {};
 struct prog_exception_class : annotate_span {};
 struct program_item_class {};
@@ -70,7 +71,7 @@ struct expectation_class : annotate_span {};
 struct test_class : annotate_span {};
 
 ///////////////////////////////////////////////////////////////////////////// rules
-x3::rule<decl_class, ast::Decl> const decl = "a declaration (enum, entity, define, standard, program, table, test or regions)";
+x3::rule<decl_class, ast::Decl> const decl = "a declaration (enum, entity, define, standard, program, table, test, regions or amend)";
 x3::rule<type_ref_class, ast::TypeRef> const type_ref = "a type";
 x3::rule<day_class, std::string> const day = "date (YYYY-MM-DD)";
 x3::rule<month_text_class, std::string> const month_text = "month (YYYY-MM)";
@@ -93,6 +94,7 @@ x3::rule<warning_class, ast::WarningClause> const warning = "'warning \"…\" wh
 x3::rule<region_code_class, std::string> const region_code = "region code";
 x3::rule<region_entry_class, ast::RegionEntry> const region_entry = "region code and name";
 x3::rule<regions_class, ast::RegionsDecl> const regions_decl = "regions declaration";
+x3::rule<amend_class, ast::AmendDecl> const amend_decl = "'amend standard NAME { … }'";
 x3::rule<prog_exception_class, ast::ProgramException> const prog_exception = "exception";
 x3::rule<program_item_class, ast::ProgramItem> const program_item = "program clause";
 x3::rule<program_class, ast::ProgramDecl> const program_decl = "program declaration";
@@ -116,7 +118,8 @@ x3::rule<expectation_class, ast::Expectation> const expectation = "'expect progr
 x3::rule<test_class, ast::TestDecl> const test_decl = "test declaration";
 
 ///////////////////////////////////////////////////////////////////////////// grammar
-auto const decl_def = enum_decl | entity_decl | define_decl | standard_decl | program_decl | table_decl | test_decl | regions_decl;
+auto const decl_def = enum_decl | entity_decl | define_decl | standard_decl | program_decl | table_decl | test_decl | regions_decl |
+                      amend_decl;
 auto const type_ref_def = matches[kw("optional")] >> matches[kw("list") >> kw("of")] >> identifier;
 auto const day_def = raw[lexeme[repeat(4)[digit] >> '-' >> repeat(2)[digit] >> '-' >> repeat(2)[digit] >> !digit]];
 auto const month_text_def = raw[lexeme[repeat(4)[digit] >> '-' >> repeat(2)[digit] >> !digit >> !lit('-')]];
@@ -156,6 +159,7 @@ auto const program_decl_def = kw("program", "项目") > identifier > text > kw("
 auto const region_code_def = lexeme[raw[+digit]];
 auto const region_entry_def = region_code > text;
 auto const regions_decl_def = kw("regions", "区划") >> -text >> -cite > lit('{') > *region_entry > lit('}');
+auto const amend_decl_def = kw("amend", "补充") > kw("standard", "标准") > identifier >> -cite > lit('{') > *std_row > lit('}');
 auto const table_param_def = identifier > lit(':') > type_ref;
 auto const cell_value_def = arithmetic;
 auto const cmp_text_def = x3::string("<=") | x3::string(">=") | x3::string("!=") | x3::string("<") | x3::string(">");
@@ -184,7 +188,7 @@ BOOST_SPIRIT_DEFINE(decl, type_ref, day, month_text, cite, enum_value, enum_decl
                     define_decl, std_amount, std_value, region, std_row, path, standard_decl, clause, excludes,
                     prog_exception, program_item, program_decl, table_param, cell_value, cmp_text, cell_any, cell_cmp,
                     cell_set, cell_range, cell_eq, cell, row, hit, table_decl, json_string, json_nested, json_block,
-                    household, expectation, test_decl, warning, region_code, region_entry, regions_decl)
+                    household, expectation, test_decl, warning, region_code, region_entry, regions_decl, amend_decl)
 
 }  // namespace decl_rules
 }  // namespace entitle::grammar
