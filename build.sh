@@ -51,9 +51,11 @@ case "${1:-}" in
     ctest --test-dir build/test --output-on-failure -j"$(nproc)"
     ;;
   bench)
+    PACKAGES+=(time bc)
     install_missing
     build build/release Release
     bash tests/bench/run_bench.sh build/release
+    bash tests/bench/run_batch_bench.sh build/release "${2:-1000000}"
     ;;
   *)
     echo "usage: ./build.sh run|test|bench" >&2; exit 2 ;;

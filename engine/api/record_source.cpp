@@ -181,35 +181,38 @@ bool read_records(const std::string& path, const std::function<void(RawRecord&&)
     error = "cannot read household file '" + path + "'";
     return false;
   }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string text = ss.str();
-  if (path.size() > 4 && path.compare(path.size() - 4, 4, ".csv") == 0) return read_csv(path, text, each, error);
-  // One pretty-printed object, or one object per line.
-  std::string first_line = text.substr(0, text.find('\n')), parse_error;
-  bool single = first_line.find_first_not_of(" \t\r") == std::string::npos || !parse_json(first_line, parse_error);
-  if (single) {
-    RawRecord rec;
-    rec.label = path + ":1";
-    rec.json = parse_json(text, rec.error);
-    if (!rec.json) rec.error = "not valid JSON: " + rec.error;
-    each(std::move(rec));
-    return true;
+  if (path.size() > 4 && path.compare(path.size() - 4, 4, ".csv") == 0) {
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return read_csv(path, ss.str(), each, error);
   }
-  std::size_t start = 0, line_no = 1;
-  while (start < text.size()) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    std::string_view line(text.data() + start, end - start);
-    if (line.find_first_not_of(" \t\r") != std::string_view::npos) {
-      RawRecord rec;
-      rec.label = path + ":" + std::to_string(line_no);
-      rec.json = parse_json(line, rec.error);
-      if (!rec.json) rec.error = "not valid JSON: " + rec.error;
-      each(std::move(rec));
-    }
-    start = end + 1;
+  // JSON Lines are read line by line (a million households never sit in memory at once); a first line that is
+  // not a whole JSON value means the file is one pretty-printed object.
+  std::string line, parse_error;
+  std::size_t line_no = 0;
+  bool first = true;
+  while (std::getline(in, line)) {
     ++line_no;
+    if (first) {
+      first = false;
+      if (line.find_first_not_of(" \t\r") == std::string::npos || !parse_json(line, parse_error)) {
+        std::stringstream rest;
+        rest << in.rdbuf();
+        RawRecord rec;
+        rec.label = path + ":1";
+        rec.json = parse_json(line + "\n" + rest.str(), rec.error);
+        if (!rec.json) rec.error = "not valid JSON: " + rec.error;
+        each(std::move(rec));
+        return true;
+      }
+    }
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    RawRecord rec;
+    rec.label = path + ":" + std::to_string(line_no);
+    rec.json = parse_json(line, rec.error);
+    if (!rec.json) rec.error = "not valid JSON: " + rec.error;
+    else rec.text = line;
+    each(std::move(rec));
   }
   return true;
 }

@@ -13,6 +13,7 @@ struct RawRecord {
   std::string label;              // "file:line"
   std::optional<JsonNode> json;   // the record, or nothing when it could not be read
   std::string error;              // why it could not be read
+  std::string text;               // the record's JSON text as read (for JSON sources), to store without re-writing
 };
 
 /// Calls `each` for every record of the file, in order. Returns false (with `error`) when the file cannot be read.

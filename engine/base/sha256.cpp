@@ -23,16 +23,19 @@ std::uint32_t rotr(std::uint32_t x, int n) { return (x >> n) | (x << (32 - n)); 
 
 std::string sha256_hex(std::string_view data) {
   std::uint32_t h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-  std::vector<unsigned char> msg(data.begin(), data.end());
+  // Whole blocks straight from the input; only the tail (with the padding and length) is copied.
   std::uint64_t bits = std::uint64_t(data.size()) * 8;
-  msg.push_back(0x80);
-  while (msg.size() % 64 != 56) msg.push_back(0);
-  for (int i = 7; i >= 0; --i) msg.push_back(static_cast<unsigned char>(bits >> (i * 8)));
-  for (std::size_t off = 0; off < msg.size(); off += 64) {
+  std::size_t whole = data.size() / 64 * 64;
+  std::vector<unsigned char> tail(data.begin() + whole, data.end());
+  tail.push_back(0x80);
+  while (tail.size() % 64 != 56) tail.push_back(0);
+  for (int i = 7; i >= 0; --i) tail.push_back(static_cast<unsigned char>(bits >> (i * 8)));
+  for (std::size_t off = 0; off < whole + tail.size(); off += 64) {
+    const unsigned char* block = off < whole ? reinterpret_cast<const unsigned char*>(data.data()) + off : tail.data() + (off - whole);
     std::uint32_t w[64];
     for (int i = 0; i < 16; ++i)
-      w[i] = (std::uint32_t(msg[off + 4 * i]) << 24) | (std::uint32_t(msg[off + 4 * i + 1]) << 16) |
-             (std::uint32_t(msg[off + 4 * i + 2]) << 8) | std::uint32_t(msg[off + 4 * i + 3]);
+      w[i] = (std::uint32_t(block[4 * i]) << 24) | (std::uint32_t(block[4 * i + 1]) << 16) | (std::uint32_t(block[4 * i + 2]) << 8) |
+             std::uint32_t(block[4 * i + 3]);
     for (int i = 16; i < 64; ++i) {
       std::uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
       std::uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);

@@ -83,6 +83,17 @@ BatchSummary run_batch(CaseDatabase& db, const LoadedRules& rules, const BatchOp
   std::vector<EvalScratch> scratch(threads);
   long chunks = 0;
   if (progress) progress(done, total);
+  // Writing chunk k−1 overlaps evaluating chunk k: the main thread writes, then joins the evaluation.
+  std::vector<HouseholdOutcome> pending;
+  auto write_pending = [&]() {
+    if (pending.empty()) return;
+    auto t_write = Clock::now();
+    runs.write(sum.run.id, pending);
+    sum.write_seconds += seconds_since(t_write);
+    done += static_cast<std::int64_t>(pending.size());
+    pending.clear();
+    if (progress) progress(done, total);
+  };
   households.scan(sum.run.id, o.chunk, [&](std::vector<StoredHousehold>&& rows) {
     auto t_eval = Clock::now();
     std::vector<HouseholdOutcome> outcomes(rows.size());
@@ -92,20 +103,19 @@ BatchSummary run_batch(CaseDatabase& db, const LoadedRules& rules, const BatchOp
     };
     std::vector<std::thread> pool;
     for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, t);
+    write_pending();
     work(0);
     for (auto& th : pool) th.join();
     sum.eval_seconds += seconds_since(t_eval);
-    auto t_write = Clock::now();
-    runs.write(sum.run.id, outcomes);
-    sum.write_seconds += seconds_since(t_write);
-    done += static_cast<std::int64_t>(rows.size());
-    if (progress) progress(done, total);
+    pending = std::move(outcomes);
     if (o.stop_after_chunks >= 0 && ++chunks >= o.stop_after_chunks) {
+      write_pending();
       sum.interrupted = true;
       return false;
     }
     return true;
   });
+  write_pending();
   if (!sum.interrupted) runs.finish(sum.run.id);
   BatchSummary totals = summarize_run(db, sum.run.id, to);
   totals.resumed = sum.resumed;

@@ -68,7 +68,9 @@ ImportSummary import_file(CaseDatabase& db, const ir::RuleSet& rs, const std::st
     std::string area = area_field >= 0 && hh.root().present[area_field]
                            ? rs.enums[root.fields[area_field].type.ref].values[hh.root().fields[area_field].scalar]
                            : "";
-    switch (store.put(hh.id, hh.region, area, to_json_text(*rec.json), member_rows(rs, hh), sum.import_id)) {
+    std::string text = rec.text.empty() ? to_json_text(*rec.json) : std::move(rec.text);
+    while (!text.empty() && (text.back() == '\r' || text.back() == ' ')) text.pop_back();
+    switch (store.put(hh.id, hh.region, area, text, member_rows(rs, hh), sum.import_id)) {
       case HouseholdStore::Put::New: ++sum.stored_new; break;
       case HouseholdStore::Put::Updated: ++sum.updated; break;
       case HouseholdStore::Put::Unchanged: ++sum.unchanged; break;

@@ -27,28 +27,39 @@ void HouseholdStore::finish_import(int import_id, std::size_t records, std::size
   st.exec();
 }
 
+SQLite::Statement& HouseholdStore::statement(std::unique_ptr<SQLite::Statement>& slot, const char* sql) {
+  if (!slot) slot = std::make_unique<SQLite::Statement>(db_.db(), sql);
+  slot->reset();
+  slot->clearBindings();
+  return *slot;
+}
+
 HouseholdStore::Put HouseholdStore::put(const std::string& id, const std::string& region, const std::string& area,
                                         const std::string& record, const std::vector<MemberRow>& members, int import_id) {
   std::string hash = sha256_hex(record);
-  SQLite::Statement find(db_.db(), "SELECT record, record_hash, version, import_id FROM households WHERE id = ?");
+  SQLite::Statement& find = statement(find_, "SELECT record, record_hash, version, import_id FROM households WHERE id = ?");
   find.bind(1, id);
   int version = 0;
   if (find.executeStep()) {
-    if (find.getColumn(1).getString() == hash) return Put::Unchanged;
+    if (find.getColumn(1).getString() == hash) {
+      find.reset();
+      return Put::Unchanged;
+    }
     version = find.getColumn(2).getInt();
-    SQLite::Statement keep(db_.db(),
-                           "INSERT INTO household_history(household_id, version, record, record_hash, import_id) VALUES (?, ?, ?, ?, ?)");
+    SQLite::Statement& keep =
+        statement(keep_, "INSERT INTO household_history(household_id, version, record, record_hash, import_id) VALUES (?, ?, ?, ?, ?)");
     keep.bind(1, id);
     keep.bind(2, version);
     keep.bind(3, find.getColumn(0).getString());
     keep.bind(4, find.getColumn(1).getString());
     keep.bind(5, find.getColumn(3).getInt());
     keep.exec();
-    SQLite::Statement drop(db_.db(), "DELETE FROM members WHERE household_id = ?");
+    find.reset();
+    SQLite::Statement& drop = statement(drop_, "DELETE FROM members WHERE household_id = ?");
     drop.bind(1, id);
     drop.exec();
   }
-  SQLite::Statement up(db_.db(),
+  SQLite::Statement& up = statement(upsert_,
                        "INSERT INTO households(id, region, township, area, member_count, record, record_hash, version, import_id) "
                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET region = excluded.region, "
                        "township = excluded.township, area = excluded.area, member_count = excluded.member_count, "
@@ -64,8 +75,8 @@ HouseholdStore::Put HouseholdStore::put(const std::string& id, const std::string
   up.bind(8, version + 1);
   up.bind(9, import_id);
   up.exec();
-  SQLite::Statement mem(db_.db(),
-                        "INSERT INTO members(household_id, member_id, relation, birth_date, id_number, disability_grade) VALUES (?, ?, ?, ?, ?, ?)");
+  SQLite::Statement& mem =
+      statement(member_, "INSERT INTO members(household_id, member_id, relation, birth_date, id_number, disability_grade) VALUES (?, ?, ?, ?, ?, ?)");
   for (const MemberRow& m : members) {
     mem.bind(1, id);
     mem.bind(2, m.member_id);

@@ -1,6 +1,9 @@
 // household_store.hpp — households in the case database: stored whole, with history on re-import.
 #pragma once
+#include <SQLiteCpp/Statement.h>
+
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -35,7 +38,10 @@ public:
   std::vector<std::string> history(const std::string& id);
 
 private:
+  /// Statements prepared once per store and reused: preparing SQL costs more than running it.
+  SQLite::Statement& statement(std::unique_ptr<SQLite::Statement>& slot, const char* sql);
   CaseDatabase& db_;
+  std::unique_ptr<SQLite::Statement> find_, keep_, drop_, upsert_, member_;
 };
 
 /// "140521103000" → "140521103"; "140521103" stays; a 6-digit county code stays.
