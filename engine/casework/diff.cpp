@@ -251,19 +251,19 @@ std::string write_diff_report(const DiffReport& r, const std::string& dir) {
   std::int64_t widest = 1;
   for (const auto& [p, cc] : r.by_program) {
     std::int64_t t = 0;
-    for (int i = 0; i < 6; ++i) if (i != static_cast<int>(Change::Unchanged)) t += cc.count[i];
+    for (int i = 0; i < 4; ++i) t += cc.count[i];  // the four real changes; undetermined stays in the table
     widest = std::max(widest, t);
   }
   int row_h = 26, chart_w = 560, label_w = 230;
-  h << "<h2>变化户数 (不含不变)</h2><svg width=\"" << label_w + chart_w + 80 << "\" height=\"" << (r.by_program.size() + 1) * row_h + 30
+  h << "<h2>变化户数 (新增、不再享受、增加、减少)</h2><svg width=\"" << label_w + chart_w + 80 << "\" height=\"" << (r.by_program.size() + 1) * row_h + 30
     << "\" xmlns=\"http://www.w3.org/2000/svg\" font-size=\"12\">";
   int y = 10;
   for (const auto& [p, cc] : r.by_program) {
     auto label = r.program_labels.count(p) ? r.program_labels.at(p) : p;
     h << "<text x=\"0\" y=\"" << y + 15 << "\">" << html_escape(label) << "</text>";
     std::int64_t x = label_w;
-    for (int i = 0; i < 6; ++i) {
-      if (i == static_cast<int>(Change::Unchanged) || cc.count[i] == 0) continue;
+    for (int i = 0; i < 4; ++i) {
+      if (cc.count[i] == 0) continue;
       std::int64_t w = std::max<std::int64_t>(1, cc.count[i] * chart_w / widest);
       h << "<rect x=\"" << x << "\" y=\"" << y << "\" width=\"" << w << "\" height=\"18\" fill=\"" << kColours[i] << "\"><title>"
         << change_label(static_cast<Change>(i)) << ": " << cc.count[i] << "</title></rect>";
@@ -272,8 +272,7 @@ std::string write_diff_report(const DiffReport& r, const std::string& dir) {
     y += row_h;
   }
   int lx = 0;
-  for (int i = 0; i < 6; ++i) {
-    if (i == static_cast<int>(Change::Unchanged)) continue;
+  for (int i = 0; i < 4; ++i) {
     h << "<rect x=\"" << lx << "\" y=\"" << y + 4 << "\" width=\"12\" height=\"12\" fill=\"" << kColours[i] << "\"/><text x=\"" << lx + 16
       << "\" y=\"" << y + 15 << "\">" << change_label(static_cast<Change>(i)) << "</text>";
     lx += 110;

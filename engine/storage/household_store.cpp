@@ -102,14 +102,15 @@ void HouseholdStore::scan(std::int64_t skip_run, std::size_t batch,
   std::string last;
   bool first = true;
   for (;;) {
-    SQLite::Statement st(db_.db(),
-                         "SELECT h.id, h.township, h.record, h.record_hash FROM households h "
-                         "WHERE (? OR h.id > ?) AND NOT EXISTS (SELECT 1 FROM run_households r WHERE r.run_id = ? AND r.household_id = h.id) "
-                         "ORDER BY h.id LIMIT ?");
-    st.bind(1, first ? 1 : 0);
-    st.bind(2, last);
-    st.bind(3, skip_run);
-    st.bind(4, static_cast<std::int64_t>(batch));
+    // Two statements, not "(? OR id > ?)": an OR with a parameter keeps SQLite from seeking by the primary key.
+    SQLite::Statement st(db_.db(), std::string("SELECT h.id, h.township, h.record, h.record_hash FROM households h WHERE ") +
+                                       (first ? "" : "h.id > ? AND ") +
+                                       "NOT EXISTS (SELECT 1 FROM run_households r WHERE r.run_id = ? AND r.household_id = h.id) "
+                                       "ORDER BY h.id LIMIT ?");
+    int p = 1;
+    if (!first) st.bind(p++, last);
+    st.bind(p++, skip_run);
+    st.bind(p++, static_cast<std::int64_t>(batch));
     std::vector<StoredHousehold> rows;
     while (st.executeStep())
       rows.push_back({st.getColumn(0).getString(), st.getColumn(1).getString(), st.getColumn(2).getString(), st.getColumn(3).getString()});
