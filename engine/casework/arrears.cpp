@@ -34,14 +34,6 @@ std::map<Key, Paid> monthly_decisions(CaseDatabase& db, std::int64_t run, const 
   return out;
 }
 
-std::set<std::string> finished(CaseDatabase& db, std::int64_t run) {
-  std::set<std::string> out;
-  SQLite::Statement st(db.db(), "SELECT household_id FROM run_households WHERE run_id = ? AND error IS NULL");
-  st.bind(1, run);
-  while (st.executeStep()) out.insert(st.getColumn(0).getString());
-  return out;
-}
-
 }  // namespace
 
 ArrearsReport compute_arrears(CaseDatabase& db, std::int64_t paid_run, std::int64_t recalculated_run) {
@@ -58,7 +50,7 @@ ArrearsReport compute_arrears(CaseDatabase& db, std::int64_t paid_run, std::int6
     throw StorageError("runs " + std::to_string(paid_run) + " (" + a->period_from + "…" + a->period_to + ") and " +
                        std::to_string(recalculated_run) + " (" + b->period_from + "…" + b->period_to + ") share no month");
   auto paid = monthly_decisions(db, paid_run, rep.from, rep.to), due = monthly_decisions(db, recalculated_run, rep.from, rep.to);
-  auto in_a = finished(db, paid_run), in_b = finished(db, recalculated_run);
+  auto in_a = runs.finished_households(paid_run), in_b = runs.finished_households(recalculated_run);
   std::map<std::pair<std::string, std::string>, ArrearsLine> lines;
   std::set<Key> keys;
   for (const auto& kv : paid) keys.insert(kv.first);

@@ -42,14 +42,6 @@ DecisionMap load_decisions(CaseDatabase& db, std::int64_t run, const std::string
   return out;
 }
 
-std::map<std::string, std::string> finished(CaseDatabase& db, std::int64_t run) {
-  std::map<std::string, std::string> out;  // household → input hash
-  SQLite::Statement st(db.db(), "SELECT household_id, input_hash FROM run_households WHERE run_id = ? AND error IS NULL");
-  st.bind(1, run);
-  while (st.executeStep()) out[st.getColumn(0).getString()] = st.getColumn(1).getString();
-  return out;
-}
-
 std::unique_ptr<LoadedRules> rules_of(CaseDatabase& db, const std::string& hash) {
   auto sources = stored_sources(db, hash);
   if (sources.empty()) throw StorageError("the rule set " + hash + " of this run is not in the database");
@@ -124,7 +116,7 @@ DiffReport diff_runs(CaseDatabase& db, std::int64_t from_run, std::int64_t to_ru
   for (const auto& p : nrs.programs) rep.program_labels[p.name] = p.label;
   for (const auto& r : nrs.regions) rep.township_names[r.code.size() == 12 ? r.code.substr(0, 9) : r.code] = r.name;
   DecisionMap olds = load_decisions(db, from_run, rep.from_period), news = load_decisions(db, to_run, rep.to_period);
-  auto done_a = finished(db, from_run), done_b = finished(db, to_run);
+  auto done_a = runs.finished_households(from_run), done_b = runs.finished_households(to_run);
   std::map<std::string, std::string> township;
   {
     SQLite::Statement st(db.db(), "SELECT id, township FROM households");

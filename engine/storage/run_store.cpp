@@ -108,3 +108,15 @@ std::int64_t RunStore::done_count(std::int64_t run) {
 }
 
 }  // namespace entitle
+
+namespace entitle {
+
+std::map<std::string, std::string> RunStore::finished_households(std::int64_t run) {
+  std::map<std::string, std::string> out;
+  SQLite::Statement st(db_.db(), "SELECT household_id, input_hash FROM run_households WHERE run_id = ? AND error IS NULL");
+  st.bind(1, run);
+  while (st.executeStep()) out[st.getColumn(0).getString()] = st.getColumn(1).getString();
+  return out;
+}
+
+}  // namespace entitle

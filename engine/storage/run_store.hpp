@@ -1,6 +1,7 @@
 // run_store.hpp — batch runs and their decisions. A household's decisions and its "done" mark are written in one
 // transaction, so a run killed at any moment resumes with nothing lost, duplicated or half-written.
 #pragma once
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,6 +42,8 @@ public:
   void write(std::int64_t run, const std::vector<HouseholdOutcome>& chunk);
   void finish(std::int64_t run);
   std::int64_t done_count(std::int64_t run);
+  /// Households finished in a run without an error, with the input hash their decisions were made from.
+  std::map<std::string, std::string> finished_households(std::int64_t run);
 
 private:
   CaseDatabase& db_;
