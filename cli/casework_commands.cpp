@@ -14,6 +14,9 @@
 #include "engine/casework/diff.hpp"
 #include "engine/casework/generator.hpp"
 #include "engine/casework/importer.hpp"
+#include "engine/casework/replay.hpp"
+#include "engine/explain/render.hpp"
+#include "engine/base/sha256.hpp"
 #include "engine/storage/run_store.hpp"
 
 namespace entitle::cli {
@@ -200,6 +203,22 @@ int run_diff(const std::string& db_path, std::int64_t from, std::int64_t to, con
   print_diff(r);
   std::cout << "report: " << write_diff_report(r, report_dir) << " (with changes.csv and summary.csv)\n";
   return 0;
+}
+
+int run_replay(const std::string& db_path, std::int64_t run, const std::string& household, const std::string& period,
+               const std::string& format) {
+  CaseDatabase db(db_path);
+  Replay r = replay_decision(db, run, household, period);
+  const ir::RuleSet& rs = *r.rules->rules;
+  if (format == "json") std::cout << render_result_json(rs, r.rules->sources, r.result, true) << '\n';
+  else std::cout << render_result_text(rs, r.rules->sources, r.result, true);
+  if (r.differences.empty()) {
+    std::cout << "replay of run " << run << ", household " << household << ", " << period << ": reproduces the stored decisions (rules "
+              << rs.hash.substr(0, 19) << "…, record sha256:" << sha256_hex(r.record).substr(0, 12) << "…)\n";
+    return 0;
+  }
+  for (const auto& d : r.differences) std::cout << "DIFFERS: " << d << '\n';
+  return 1;
 }
 
 int run_arrears(const std::string& db_path, std::int64_t paid, std::int64_t recalculated, const std::string& csv) {

@@ -13,6 +13,8 @@ int run_batch(const std::string& db, const std::string& rules, const std::string
               std::int64_t compare_to, const std::string& report_dir, unsigned threads, long stop_after_chunks);
 int run_runs(const std::string& db);
 int run_diff(const std::string& db, std::int64_t from, std::int64_t to, const std::string& report_dir);
+int run_replay(const std::string& db, std::int64_t run, const std::string& household, const std::string& period,
+               const std::string& format);
 int run_arrears(const std::string& db, std::int64_t paid, std::int64_t recalculated, const std::string& csv);
 
 }  // namespace entitle::cli

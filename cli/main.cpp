@@ -90,6 +90,15 @@ int main(int argc, char** argv) {
   arrears->add_option("--recalculated", a_recalc, "run with the changed standards, same months")->required();
   arrears->add_option("--csv", a_csv, "write the household lines here");
 
+  std::string rp_db, rp_household, rp_period, rp_format = "text";
+  std::int64_t rp_run = 0;
+  auto* replay = app.add_subcommand("replay", "re-decide a stored household from the database alone, with its explanation");
+  replay->add_option("--db", rp_db, "case database")->required();
+  replay->add_option("--run", rp_run, "run id")->required();
+  replay->add_option("--household", rp_household, "household id")->required();
+  replay->add_option("--period", rp_period, "month YYYY-MM within the run")->required();
+  replay->add_option("--format", rp_format, "text (default) or json");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -109,6 +118,7 @@ int main(int argc, char** argv) {
     if (*batch) return entitle::cli::run_batch(b_db, b_rules, b_period, b_to, b_compare, b_report, b_threads, b_stop);
     if (*runs_cmd) return entitle::cli::run_runs(r_db);
     if (*diff) return entitle::cli::run_diff(d_db, d_from, d_to, d_report);
+    if (*replay) return entitle::cli::run_replay(rp_db, rp_run, rp_household, rp_period, rp_format);
     if (*arrears) return entitle::cli::run_arrears(a_db, a_paid, a_recalc, a_csv);
     return entitle::cli::run_test(test_dir);
   } catch (const entitle::StorageError& e) {  // the database file: unreadable, corrupt, newer, or a missing run

@@ -575,6 +575,7 @@ private:
       applied = winner;
       return winner_value;
     }
+    if (base < 0 && clause == &ir::ExceptionDef::members) return Value();  // no members clause: the household's members
     if (base < 0)
       throw Failure{"no rule gives a value for " + std::string(what) + name + ": it has no base rule and no exception applies", {span}};
     return eval(base, inst);
@@ -719,7 +720,9 @@ private:
     }
     if (pd.entity == rs_.root_entity) {
       const ir::ExceptionDef* applied_members = nullptr;
-      Value m = pd.members >= 0 || !pd.exceptions.empty()
+      bool any_members_clause = pd.members >= 0;
+      for (const auto& ex : pd.exceptions) any_members_clause = any_members_clause || ex.members >= 0;
+      Value m = any_members_clause
                     ? decide_with_exceptions(pd.members, pd.exceptions, inst, &ir::ExceptionDef::members,
                                              "the members of ", pd.name, pd.span, applied_members)
                     : Value();

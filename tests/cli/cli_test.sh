@@ -96,6 +96,12 @@ cmp -s "$tmp/clean.sum" "$tmp/killed.sum"; check "killed and resumed run has the
 "$bin" runs --db "$tmp/killed.db" > "$tmp/runs.out"
 check "one run, complete" $([ "$(grep -c complete "$tmp/runs.out")" -eq 1 ] && [ "$(wc -l < "$tmp/runs.out")" -eq 1 ]; echo $?)
 
+# replay: an auditor re-decides a stored household from the database alone
+"$bin" replay --db "$tmp/killed.db" --run 1 --household G140521-1 --period 2026-01 > "$tmp/replay.out"; rc=$?
+check "replay exits 0" $([ $rc -eq 0 ]; echo $?)
+contains "$tmp/replay.out" "reproduces the stored decisions"; check "replay reproduces" $?
+contains "$tmp/replay.out" "说明 (explanation):"; check "replay explains" $?
+
 # a file that is not a database is refused clearly
 echo "not a database, just text that is long enough to be read as a header by sqlite" > "$tmp/text.db"
 "$bin" runs --db "$tmp/text.db" > /dev/null 2> "$tmp/db.err"; rc=$?

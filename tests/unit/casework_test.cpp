@@ -12,6 +12,7 @@
 #include "engine/casework/diff.hpp"
 #include "engine/casework/generator.hpp"
 #include "engine/casework/importer.hpp"
+#include "engine/casework/replay.hpp"
 #include "engine/storage/household_store.hpp"
 #include "helpers.hpp"
 
@@ -301,4 +302,32 @@ TEST(DiffAndArrears, HouseholdsWorkedOutByHand) {
   ArrearsReport back = compute_arrears(db, after.run.id, before.run.id);
   EXPECT_EQ(back.overpaid_by_program.at("dibao"), money("200"));
   EXPECT_THROW(diff_runs(db, before.run.id, 99), StorageError);
+}
+
+TEST(Replay, ReproducesStoredDecisionsFromTheDatabaseAlone) {
+  TempDir t;
+  CaseDatabase db(t.file("c.db"));
+  std::string v1 = household_json("R", "140521100000", "rural", person("P1", "self", "1970-01-01", R"(,"incomes":[{"kind":"wage","amount":"240","per":"month"}])"));
+  write(t.file("v1.jsonl"), v1 + "\n");
+  import_file(db, *library().rules, t.file("v1.jsonl"), {}, [](const InputError& e) { ADD_FAILURE() << e.to_string(); });
+  BatchOptions o;
+  o.from = o.to = *Month::parse("2026-01");
+  BatchSummary run1 = run_batch(db, library(), o, nullptr);
+  // The household changes later; the replay of run 1 must use the version run 1 saw.
+  std::string v2 = household_json("R", "140521100000", "rural", person("P1", "self", "1970-01-01", R"(,"incomes":[{"kind":"wage","amount":"400","per":"month"}])"));
+  write(t.file("v2.jsonl"), v2 + "\n");
+  import_file(db, *library().rules, t.file("v2.jsonl"), {}, [](const InputError& e) { ADD_FAILURE() << e.to_string(); });
+  Replay r = replay_decision(db, run1.run.id, "R", "2026-01");
+  EXPECT_TRUE(r.differences.empty()) << r.differences[0];
+  EXPECT_EQ(r.record, v1);
+  EXPECT_EQ(r.rules->rules->hash, library().rules->hash);
+  EXPECT_EQ(entitlement(r.result, *r.rules->rules, "dibao").amount, money("200"));
+  EXPECT_FALSE(r.result.trace.empty());
+  // Tampering with a stored decision is caught.
+  db.db().exec("UPDATE decisions SET amount = '250.00' WHERE household_id = 'R' AND program = 'dibao'");
+  Replay tampered = replay_decision(db, run1.run.id, "R", "2026-01");
+  ASSERT_EQ(tampered.differences.size(), 1u);
+  EXPECT_EQ(tampered.differences[0], "dibao: stored 250.00, replayed 200.00");
+  EXPECT_THROW(replay_decision(db, run1.run.id, "nobody", "2026-01"), StorageError);
+  EXPECT_THROW(replay_decision(db, run1.run.id, "R", "2025-01"), StorageError);
 }

@@ -280,3 +280,25 @@ program p "p" for household paid monthly {
   EXPECT_EQ(b.missing, std::vector<std::string>{"assets"});
   EXPECT_TRUE(b.warnings.empty());
 }
+
+TEST(Evaluate, ExceptionWithoutMembersKeepsTheHouseholdsMembers) {
+  auto l = load(R"(
+program p "p" for household paid monthly {
+  eligible when true
+  amount = 10
+  exception more when area = rural { amount = 20 }
+}
+program q "q" for household paid monthly {
+  eligible when true
+  amount = 10
+  exception only_first when area = rural { members = those m in members where m.id = "P1" }
+}
+)");
+  auto r = run(*l, R"({"id":"H","region":"140521","area":"rural","members":[
+    {"id":"P1","relation":"self","birth_date":"1970-01-01"},{"id":"P2","relation":"spouse","birth_date":"1971-01-01"}]})");
+  ASSERT_TRUE(r.errors.empty()) << r.errors[0].message;
+  const auto& p = entitlement(r, *l->rules, "p");
+  EXPECT_EQ(p.amount, money("20"));
+  EXPECT_EQ(p.members, (std::vector<std::string>{"P1", "P2"}));
+  EXPECT_EQ(entitlement(r, *l->rules, "q").members, std::vector<std::string>{"P1"});
+}
