@@ -22,8 +22,10 @@ bool read_households(const std::string& path, const ir::RuleSet& rs,
     }
     on_household(hh);
   }, error);
-  if (!ok && !error.empty() && error.rfind("cannot read", 0) != 0) on_error({path, "", error});
-  return ok || error.rfind("cannot read", 0) != 0;
+  if (ok) return true;
+  bool unreadable = error.rfind("cannot read", 0) == 0;  // the caller says so; anything else is a bad file part
+  if (!unreadable) on_error({path, "", error});
+  return !unreadable;
 }
 
 }  // namespace entitle::cli

@@ -18,19 +18,15 @@ struct Paid {
 };
 using Key = std::tuple<std::string, std::string, std::string>;  // household, program, period
 
-std::map<Key, Paid> monthly_decisions(CaseDatabase& db, std::int64_t run, const std::string& from, const std::string& to) {
+std::map<Key, Paid> monthly_decisions(RunStore& runs, std::int64_t run, const std::string& from, const std::string& to) {
   std::map<Key, Paid> out;
-  SQLite::Statement st(db.db(), "SELECT household_id, program, period, amount FROM decisions "
-                                "WHERE run_id = ? AND per = 'month' AND period >= ? AND period <= ?");
-  st.bind(1, run);
-  st.bind(2, from);
-  st.bind(3, to);
-  while (st.executeStep()) {
+  runs.for_each_decision(run, from, to, [&](const StoredDecision& d) {
+    if (d.per != "month") return;
     Paid p;
-    p.undetermined = st.getColumn(3).isNull();
-    if (!p.undetermined) p.amount = *Rational::parse_decimal(st.getColumn(3).getString());
-    out[{st.getColumn(0).getString(), st.getColumn(1).getString(), st.getColumn(2).getString()}] = p;
-  }
+    p.undetermined = d.amount.empty();
+    if (!p.undetermined) p.amount = *Rational::parse_decimal(d.amount);
+    out[{d.household, d.program, d.period}] = p;
+  });
   return out;
 }
 
@@ -38,18 +34,16 @@ std::map<Key, Paid> monthly_decisions(CaseDatabase& db, std::int64_t run, const 
 
 ArrearsReport compute_arrears(CaseDatabase& db, std::int64_t paid_run, std::int64_t recalculated_run) {
   RunStore runs(db);
-  auto a = runs.get(paid_run), b = runs.get(recalculated_run);
-  if (!a) throw StorageError("there is no run " + std::to_string(paid_run) + " in the database");
-  if (!b) throw StorageError("there is no run " + std::to_string(recalculated_run) + " in the database");
+  auto a = runs.require(paid_run), b = runs.require(recalculated_run);
   ArrearsReport rep;
   rep.paid_run = paid_run;
   rep.recalculated_run = recalculated_run;
-  rep.from = std::max(a->period_from, b->period_from);
-  rep.to = std::min(a->period_to, b->period_to);
+  rep.from = std::max(a.period_from, b.period_from);
+  rep.to = std::min(a.period_to, b.period_to);
   if (rep.from > rep.to)
-    throw StorageError("runs " + std::to_string(paid_run) + " (" + a->period_from + "…" + a->period_to + ") and " +
-                       std::to_string(recalculated_run) + " (" + b->period_from + "…" + b->period_to + ") share no month");
-  auto paid = monthly_decisions(db, paid_run, rep.from, rep.to), due = monthly_decisions(db, recalculated_run, rep.from, rep.to);
+    throw StorageError("runs " + std::to_string(paid_run) + " (" + a.period_from + "…" + a.period_to + ") and " +
+                       std::to_string(recalculated_run) + " (" + b.period_from + "…" + b.period_to + ") share no month");
+  auto paid = monthly_decisions(runs, paid_run, rep.from, rep.to), due = monthly_decisions(runs, recalculated_run, rep.from, rep.to);
   auto in_a = runs.finished_households(paid_run), in_b = runs.finished_households(recalculated_run);
   std::map<std::pair<std::string, std::string>, ArrearsLine> lines;
   std::set<Key> keys;

@@ -25,20 +25,16 @@ struct Decision {
 
 using DecisionMap = std::map<std::pair<std::string, std::string>, Decision>;  // (household, program)
 
-DecisionMap load_decisions(CaseDatabase& db, std::int64_t run, const std::string& period) {
+DecisionMap load_decisions(RunStore& runs, std::int64_t run, const std::string& period) {
   DecisionMap out;
-  SQLite::Statement st(db.db(), "SELECT household_id, program, eligible, amount, per FROM decisions WHERE run_id = ? AND period = ?");
-  st.bind(1, run);
-  st.bind(2, period);
-  while (st.executeStep()) {
+  runs.for_each_decision(run, period, period, [&](const StoredDecision& s) {
     Decision d;
-    d.undetermined = st.getColumn(2).isNull();
-    d.granted = !d.undetermined;
-    if (!st.getColumn(3).isNull()) d.amount = *Rational::parse_decimal(st.getColumn(3).getString());
-    else if (d.granted) d.undetermined = true;  // granted, amount undetermined
-    d.per = st.getColumn(4).getString();
-    out[{st.getColumn(0).getString(), st.getColumn(1).getString()}] = d;
-  }
+    d.undetermined = s.eligible_unknown || s.amount.empty();  // an undetermined amount counts as undetermined
+    d.granted = !s.eligible_unknown;
+    if (!s.amount.empty()) d.amount = *Rational::parse_decimal(s.amount);
+    d.per = s.per;
+    out[{s.household, s.program}] = d;
+  });
   return out;
 }
 
@@ -98,24 +94,22 @@ const char* change_label(Change c) {
 
 DiffReport diff_runs(CaseDatabase& db, std::int64_t from_run, std::int64_t to_run) {
   RunStore runs(db);
-  auto a = runs.get(from_run), b = runs.get(to_run);
-  if (!a) throw StorageError("there is no run " + std::to_string(from_run) + " in the database");
-  if (!b) throw StorageError("there is no run " + std::to_string(to_run) + " in the database");
+  auto a = runs.require(from_run), b = runs.require(to_run);
   DiffReport rep;
   rep.from_run = from_run;
   rep.to_run = to_run;
-  rep.from_ruleset = a->ruleset;
-  rep.to_ruleset = b->ruleset;
+  rep.from_ruleset = a.ruleset;
+  rep.to_ruleset = b.ruleset;
   // The latest month both runs cover; otherwise each run's last month.
-  std::string common = std::min(a->period_to, b->period_to);
-  if (common >= std::max(a->period_from, b->period_from)) rep.from_period = rep.to_period = common;
-  else rep.from_period = a->period_to, rep.to_period = b->period_to;
-  auto old_rules = rules_of(db, a->ruleset);
-  auto new_rules = rules_of(db, b->ruleset);
+  std::string common = std::min(a.period_to, b.period_to);
+  if (common >= std::max(a.period_from, b.period_from)) rep.from_period = rep.to_period = common;
+  else rep.from_period = a.period_to, rep.to_period = b.period_to;
+  auto old_rules = rules_of(db, a.ruleset);
+  auto new_rules = rules_of(db, b.ruleset);
   const ir::RuleSet& nrs = *new_rules->rules;
   for (const auto& p : nrs.programs) rep.program_labels[p.name] = p.label;
   for (const auto& r : nrs.regions) rep.township_names[r.code.size() == 12 ? r.code.substr(0, 9) : r.code] = r.name;
-  DecisionMap olds = load_decisions(db, from_run, rep.from_period), news = load_decisions(db, to_run, rep.to_period);
+  DecisionMap olds = load_decisions(runs, from_run, rep.from_period), news = load_decisions(runs, to_run, rep.to_period);
   auto done_a = runs.finished_households(from_run), done_b = runs.finished_households(to_run);
   std::map<std::string, std::string> township;
   {

@@ -16,11 +16,10 @@ namespace entitle {
 
 Replay replay_decision(CaseDatabase& db, std::int64_t run_id, const std::string& household, const std::string& period) {
   RunStore runs(db);
-  auto run = runs.get(run_id);
-  if (!run) throw StorageError("there is no run " + std::to_string(run_id) + " in the database");
+  RunInfo run = runs.require(run_id);
   auto month = Month::parse(period);
-  if (!month || period < run->period_from || period > run->period_to)
-    throw StorageError("run " + std::to_string(run_id) + " covers " + run->period_from + " to " + run->period_to + ", not '" + period + "'");
+  if (!month || period < run.period_from || period > run.period_to)
+    throw StorageError("run " + std::to_string(run_id) + " covers " + run.period_from + " to " + run.period_to + ", not '" + period + "'");
   SQLite::Statement done(db.db(), "SELECT input_hash FROM run_households WHERE run_id = ? AND household_id = ?");
   done.bind(1, run_id);
   done.bind(2, household);
@@ -35,13 +34,13 @@ Replay replay_decision(CaseDatabase& db, std::int64_t run_id, const std::string&
   if (!rec.executeStep()) throw StorageError("the record version " + input_hash.substr(0, 12) + "… of household " + household + " is not in the database");
   out.record = rec.getColumn(0).getString();
   if (sha256_hex(out.record) != input_hash) throw StorageError("the stored record of household " + household + " does not match its hash");
-  auto sources = stored_sources(db, run->ruleset);
-  if (sources.empty()) throw StorageError("the rule set " + run->ruleset + " is not in the database");
+  auto sources = stored_sources(db, run.ruleset);
+  if (sources.empty()) throw StorageError("the rule set " + run.ruleset + " is not in the database");
   out.rules = load_rules_from_texts(sources);
-  if (!out.rules->rules) throw StorageError("the stored rule set " + run->ruleset + " no longer checks");
+  if (!out.rules->rules) throw StorageError("the stored rule set " + run.ruleset + " no longer checks");
   // load_rules_from_texts hashes the same names and texts the original load did, so the hash must agree.
-  if (out.rules->rules->hash != run->ruleset)
-    out.differences.push_back("rule set hash " + out.rules->rules->hash + " differs from the run's " + run->ruleset);
+  if (out.rules->rules->hash != run.ruleset)
+    out.differences.push_back("rule set hash " + out.rules->rules->hash + " differs from the run's " + run.ruleset);
   std::string error;
   auto json = parse_json(out.record, error);
   Household hh;

@@ -120,3 +120,31 @@ std::map<std::string, std::string> RunStore::finished_households(std::int64_t ru
 }
 
 }  // namespace entitle
+
+namespace entitle {
+
+RunInfo RunStore::require(std::int64_t id) {
+  if (auto r = get(id)) return *r;
+  throw StorageError("there is no run " + std::to_string(id) + " in the database");
+}
+
+void RunStore::for_each_decision(std::int64_t run, const std::string& from, const std::string& to,
+                                 const std::function<void(const StoredDecision&)>& each) {
+  SQLite::Statement st(db_.db(), "SELECT household_id, program, period, eligible, amount, per FROM decisions "
+                                 "WHERE run_id = ? AND period >= ? AND period <= ?");
+  st.bind(1, run);
+  st.bind(2, from);
+  st.bind(3, to);
+  StoredDecision d;
+  while (st.executeStep()) {
+    d.household = st.getColumn(0).getString();
+    d.program = st.getColumn(1).getString();
+    d.period = st.getColumn(2).getString();
+    d.eligible_unknown = st.getColumn(3).isNull();
+    d.amount = st.getColumn(4).isNull() ? std::string() : st.getColumn(4).getString();
+    d.per = st.getColumn(5).getString();
+    each(d);
+  }
+}
+
+}  // namespace entitle

@@ -1,6 +1,7 @@
 // run_store.hpp — batch runs and their decisions. A household's decisions and its "done" mark are written in one
 // transaction, so a run killed at any moment resumes with nothing lost, duplicated or half-written.
 #pragma once
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -30,6 +31,12 @@ struct HouseholdOutcome {
   std::vector<DecisionRow> decisions;  // granted or undetermined only
 };
 
+/// A decision as stored: eligible NULL is undetermined; an empty amount with eligible 1 is an undetermined amount.
+struct StoredDecision {
+  std::string household, program, period, amount, per;
+  bool eligible_unknown = false;
+};
+
 class RunStore {
 public:
   explicit RunStore(CaseDatabase& db) : db_(db) {}
@@ -37,6 +44,11 @@ public:
   std::optional<RunInfo> find_unfinished(const std::string& ruleset, const std::string& from, const std::string& to);
   RunInfo create(const std::string& ruleset, const std::string& from, const std::string& to);
   std::optional<RunInfo> get(std::int64_t id);
+  /// The run, or a StorageError naming the missing id.
+  RunInfo require(std::int64_t id);
+  /// Every stored decision of a run for the months from..to (inclusive, "YYYY-MM").
+  void for_each_decision(std::int64_t run, const std::string& from, const std::string& to,
+                         const std::function<void(const StoredDecision&)>& each);
   std::vector<RunInfo> list();
   /// Writes a chunk of households in one transaction.
   void write(std::int64_t run, const std::vector<HouseholdOutcome>& chunk);

@@ -102,6 +102,20 @@ check "replay exits 0" $([ $rc -eq 0 ]; echo $?)
 contains "$tmp/replay.out" "reproduces the stored decisions"; check "replay reproduces" $?
 contains "$tmp/replay.out" "说明 (explanation):"; check "replay explains" $?
 
+# option misuse is exit 2 with a message
+"$bin" gen --households 5 --region 140521 --rules "$root/rules" --out "$tmp/g.jsonl" --db "$tmp/g.db" > /dev/null 2> "$tmp/gen.err"; rc=$?
+check "gen with two outputs is exit 2" $([ $rc -eq 2 ]; echo $?)
+contains "$tmp/gen.err" "gen writes to exactly one of --out FILE or --db DB"; check "gen output message" $?
+"$bin" batch --db "$tmp/killed.db" --rules "$root/rules" --period 2026-03 --to 2026-01 > /dev/null 2> "$tmp/batch.err"; rc=$?
+check "batch with --to before --period is exit 2" $([ $rc -eq 2 ]; echo $?)
+contains "$tmp/batch.err" "--to not before --period"; check "batch period message" $?
+"$bin" replay --db "$tmp/killed.db" --run 1 --household nobody --period 2026-01 > /dev/null 2> "$tmp/replay.err"; rc=$?
+check "replay of an unknown household is exit 2" $([ $rc -eq 2 ]; echo $?)
+contains "$tmp/replay.err" "household nobody was not decided in run 1"; check "replay message" $?
+"$bin" diff --db "$tmp/killed.db" --from 1 --to 7 > /dev/null 2> "$tmp/diff.err"; rc=$?
+check "diff with an unknown run is exit 2" $([ $rc -eq 2 ]; echo $?)
+contains "$tmp/diff.err" "there is no run 7 in the database"; check "diff message" $?
+
 # a file that is not a database is refused clearly
 echo "not a database, just text that is long enough to be read as a header by sqlite" > "$tmp/text.db"
 "$bin" runs --db "$tmp/text.db" > /dev/null 2> "$tmp/db.err"; rc=$?

@@ -331,3 +331,25 @@ TEST(Replay, ReproducesStoredDecisionsFromTheDatabaseAlone) {
   EXPECT_THROW(replay_decision(db, run1.run.id, "nobody", "2026-01"), StorageError);
   EXPECT_THROW(replay_decision(db, run1.run.id, "R", "2025-01"), StorageError);
 }
+
+TEST(Import, CsvHeaderAndQuotingProblemsAreNamed) {
+  TempDir t;
+  CaseDatabase db(t.file("c.db"));
+  auto errors_of = [&](const std::string& text) {
+    write(t.file("x.csv"), text);
+    std::vector<std::string> out;
+    import_file(db, *library().rules, t.file("x.csv"), {}, [&](const InputError& e) { out.push_back(e.to_string()); });
+    return out;
+  };
+  auto unknown = errors_of("household_id,member_id,birthdate\nH,P1,1970-01-01\n");
+  ASSERT_EQ(unknown.size(), 1u);
+  EXPECT_NE(unknown[0].find("x.csv:1: unknown column 'birthdate'"), std::string::npos) << unknown[0];
+  auto no_id = errors_of("region,member_id\n140521,P1\n");
+  ASSERT_EQ(no_id.size(), 1u);
+  EXPECT_NE(no_id[0].find("the header has no 'household_id' column"), std::string::npos) << no_id[0];
+  auto open_quote = errors_of("household_id,region,area,member_id,relation,birth_date\n"
+                              "H,140521100000,rural,P1,self,1970-01-01\n"
+                              "J,140521100000,rural,P1,\"self,1970-01-01\n");
+  ASSERT_FALSE(open_quote.empty());
+  EXPECT_NE(open_quote.back().find("line 3: a quoted field is not closed"), std::string::npos) << open_quote.back();
+}
