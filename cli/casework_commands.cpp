@@ -67,17 +67,28 @@ void print_summary(const BatchSummary& s, const ir::RuleSet& rs) {
             << s.run.period_from << " to " << s.run.period_to << (s.interrupted ? " — stopped before the end" : "") << '\n';
   std::cout << "households: " << s.households << "; with errors: " << s.bad_records << '\n';
   std::cout << "granted in " << s.period << ":\n";
-  Rational monthly;
+  Rational monthly, annual, once;
+  std::int64_t review = 0, provisional = 0;
   for (const auto& p : rs.programs) {
     auto it = s.programs.find(p.name);
     ProgramTotals t = it == s.programs.end() ? ProgramTotals{} : it->second;
     std::cout << "  " << p.label << " (" << p.name << "): " << t.granted << " granted, " << t.amount.to_fixed(2) << " 元/"
               << ir::period_name(p.period)
               << (t.amount_unknown ? " (+ " + std::to_string(t.amount_unknown) + " with the amount undetermined)" : "")
-              << (t.undetermined ? ", " + std::to_string(t.undetermined) + " undetermined" : "") << '\n';
+              << (t.undetermined ? ", " + std::to_string(t.undetermined) + " undetermined" : "")
+              << (t.excluded ? ", " + std::to_string(t.excluded) + " excluded by another program" : "")
+              << (t.choice_needed ? ", " + std::to_string(t.choice_needed) + " to choose between programs" : "") << '\n';
     if (p.period == ir::Period::Month) monthly = monthly + t.amount;
+    if (auto a = annual_amount(t.amount, ir::period_name(p.period))) annual = annual + *a;
+    else once = once + t.amount;
+    review += t.review;
+    provisional += t.provisional;
   }
   std::cout << "total monthly cost (monthly programs, amounts known): " << monthly.to_fixed(2) << " 元\n";
+  std::cout << "total annual cost (monthly × 12, semesterly × 2, yearly; amounts known): " << money_text(annual) << " 元; paid once: "
+            << once.to_fixed(2) << " 元\n";
+  if (review || provisional)
+    std::cout << "to review (复核): " << review << "; provisional (a standard value past its renewal): " << provisional << '\n';
   if (!s.top_missing.empty()) {
     std::cout << "most common missing facts:\n";
     for (const auto& [fact, n] : s.top_missing) std::cout << "  " << n << " × " << fact << '\n';
@@ -86,14 +97,10 @@ void print_summary(const BatchSummary& s, const ir::RuleSet& rs) {
 }
 
 void print_diff(const DiffReport& r) {
-  std::cout << "diff run " << r.from_run << " (" << r.from_period << ") → run " << r.to_run << " (" << r.to_period << ")\n";
-  for (const auto& [p, cc] : r.by_program) {
-    std::cout << "  " << p << ":";
-    for (int i = 0; i < 6; ++i) std::cout << ' ' << change_label(static_cast<Change>(i)) << ' ' << cc.count[i];
-    std::cout << "; monthly cost " << (cc.cost_delta.sign() > 0 ? "+" : "") << cc.cost_delta.to_fixed(2) << '\n';
-  }
-  std::cout << "total monthly cost change: " << (r.total_cost_delta.sign() > 0 ? "+" : "") << r.total_cost_delta.to_fixed(2) << " 元; "
-            << r.changes.size() << " changed household × program\n";
+  std::cout << render_diff_text(r);
+  // One line for scripts: the change of the monthly cost (yearly and semester programs spread over the months).
+  std::cout << "total monthly cost change: " << signed_money(r.monthly_after() - r.monthly_before()) << " 元; " << r.changes.size()
+            << " changed household × program\n";
 }
 
 }  // namespace
@@ -201,7 +208,7 @@ int run_diff(const std::string& db_path, std::int64_t from, std::int64_t to, con
   CaseDatabase db(db_path);
   DiffReport r = diff_runs(db, from, to);
   print_diff(r);
-  std::cout << "report: " << write_diff_report(r, report_dir) << " (with changes.csv and summary.csv)\n";
+  std::cout << "report: " << write_diff_report(r, report_dir) << " (with changes.csv, losers.csv, review.csv and summary.csv)\n";
   return 0;
 }
 

@@ -8,7 +8,7 @@
 #include <fstream>
 #include <iostream>
 
-#include "cli/household_input.hpp"
+#include "engine/api/record_source.hpp"
 #include "engine/api/rules_loader.hpp"
 #include "engine/api/test_runner.hpp"
 #include "engine/eval/evaluator.hpp"
@@ -47,7 +47,7 @@ int run_check(const std::string& dir) {
 }
 
 int run_eval(const std::string& rules, const std::string& household, const std::string& period, const std::string& format,
-             bool explain) {
+             bool explain, bool strict_standards) {
   auto month = Month::parse(period);
   if (!month) {
     std::cerr << "entitle: --period expects a month YYYY-MM, found '" << period << "'\n";
@@ -64,9 +64,11 @@ int run_eval(const std::string& rules, const std::string& household, const std::
   }
   const ir::RuleSet& rs = *loaded->rules;
   Evaluator ev(rs);
+  ev.set_strict_standards(strict_standards);
   std::size_t good = 0, bad = 0, with_errors = 0;
-  bool readable = read_households(
-      household, rs,
+  // Records are checked against the month evaluated too: nobody born after it, no payment begun after it.
+  bool readable = load_household_file(
+      household, rs, LoadOptions::evaluating(*month),
       [&](const Household& hh) {
         HouseholdResult r = ev.evaluate(hh, *month, explain);
         if (!r.errors.empty()) ++with_errors;
@@ -84,7 +86,8 @@ int run_eval(const std::string& rules, const std::string& household, const std::
   }
   spdlog::info("evaluated {} household(s); {} bad record(s)", good, bad);
   if (bad > 0) {
-    std::cerr << "entitle: " << bad << " problem(s) in the household records; those households were not evaluated\n";
+    std::cerr << "entitle: 家庭记录中有 " << bad << " 处问题，有问题的家庭未评估 (" << bad
+              << " problem(s) in the household records; those households were not evaluated)\n";
     return 2;
   }
   return with_errors > 0 ? 1 : 0;

@@ -20,13 +20,15 @@ int main(int argc, char** argv) {
   check->add_option("DIR", check_dir, "rule-set directory (or one .rules file)")->required();
 
   std::string rules, household, period, format = "json";
-  bool explain = false;
+  bool explain = false, strict_standards = false;
   auto* eval = app.add_subcommand("eval", "evaluate households for a month");
   eval->add_option("--rules", rules, "rule-set directory")->required();
   eval->add_option("--household", household, "a JSON household, or JSON Lines (one per line)")->required();
   eval->add_option("--period", period, "the month, YYYY-MM")->required();
   eval->add_option("--format", format, "json (default) or text");
   eval->add_flag("--explain", explain, "include the explanation tree and why programs were not granted");
+  eval->add_flag("--strict-standards", strict_standards,
+                 "treat a standard value used past its declared renewal as unknown (undetermined) instead of provisional");
 
   std::string test_dir;
   auto* test = app.add_subcommand("test", "run the tests written in a rule set and report rule coverage");
@@ -111,7 +113,7 @@ int main(int argc, char** argv) {
 
   try {
     if (*check) return entitle::cli::run_check(check_dir);
-    if (*eval) return entitle::cli::run_eval(rules, household, period, format, explain);
+    if (*eval) return entitle::cli::run_eval(rules, household, period, format, explain, strict_standards);
     if (*doc) return entitle::cli::run_doc(doc_dir, doc_out);
     if (*imp) return entitle::cli::run_import(imp_file, imp_db, imp_rules, imp_errors, imp_today);
     if (*gen) return entitle::cli::run_gen(gen_n, gen_region, gen_seed, gen_rules, gen_out, gen_db);

@@ -85,21 +85,61 @@ std::string parse_incomes(const std::string& text, JsonNode& out) {
   return "";
 }
 
-bool read_csv(const std::string& path, const std::string& text, const std::function<void(RawRecord&&)>& each, std::string& error) {
+/// The schema fields a CSV column fills, from the household down: assets_deposits → assets.deposits.
+std::vector<std::string> column_fields(const std::string& column) {
+  if (column == "household_id") return {"id"};
+  if (column == "region" || column == "area") return {column};
+  if (column.rfind("assets_", 0) == 0) return {"assets", column.substr(7)};
+  if (column.rfind("status_", 0) == 0) return {"status", column.substr(7)};
+  if (column == "member_id") return {"members", "id"};
+  if (column.rfind("disability_", 0) == 0) return {"members", "disability", column.substr(11)};
+  if (column.rfind("school_", 0) == 0) return {"members", "school", column.substr(7)};
+  return {"members", column};
+}
+
+std::string trimmed(const std::string& s) {
+  std::size_t a = s.find_first_not_of(" \t"), b = s.find_last_not_of(" \t");
+  return a == std::string::npos ? "" : s.substr(a, b - a + 1);
+}
+
+bool read_csv(const std::string& path, const std::string& text, const std::function<void(RawRecord&&)>& each, std::string& error,
+              const ir::RuleSet* rs) {
   std::string csv_error;
   auto rows = parse_csv(text, csv_error);
   if (rows.empty()) {
     error = "the CSV file '" + path + "' has no header row";
     return false;
   }
+  // header text → the columns it may name (more than one: an ambiguous label)
+  std::map<std::string, std::vector<std::string>> by_label;
+  if (rs)
+    for (const auto& [column, labels] : csv_column_labels(*rs))
+      for (const auto& label : labels) by_label[label].push_back(column);
   std::map<std::string, std::size_t> col;
+  std::map<std::string, std::string> written_as;
   for (std::size_t i = 0; i < rows[0].cells.size(); ++i) {
-    const std::string& name = rows[0].cells[i];
-    if (std::find(kColumns.begin(), kColumns.end(), name) == kColumns.end()) {
-      error = path + ":1: unknown column '" + name + "' (the columns are listed in docs/data-formats.md)";
+    const std::string name = trimmed(rows[0].cells[i]);
+    std::string column;
+    if (std::find(kColumns.begin(), kColumns.end(), name) != kColumns.end()) {
+      column = name;
+    } else if (auto it = by_label.find(name); it != by_label.end() && it->second.size() == 1) {
+      column = it->second[0];
+    } else if (it != by_label.end()) {
+      std::string which;
+      for (const auto& c : it->second) which += (which.empty() ? "" : " 或 ") + c;
+      error = path + ":1: 列名“" + name + "”可指 " + which + "，无法确定是哪一列；请改用列名 (the header label '" + name +
+              "' is shared by " + std::to_string(it->second.size()) + " columns)";
+      return false;
+    } else {
+      error = path + ":1: unknown column '" + name + "' — 未知的列名；列名可用字段名或其中文标签 (docs/data-formats.md)";
       return false;
     }
-    col[name] = i;
+    if (col.count(column)) {
+      error = path + ":1: 列 " + column + " 出现了两次（“" + written_as[column] + "”和“" + name + "”） (column " + column + " is given twice)";
+      return false;
+    }
+    col[column] = i;
+    written_as[column] = name;
   }
   for (const char* required : {"household_id", "member_id"})
     if (!col.count(required)) {
@@ -175,7 +215,63 @@ bool read_csv(const std::string& path, const std::string& text, const std::funct
 
 const std::vector<std::string>& csv_columns() { return kColumns; }
 
-bool read_records(const std::string& path, const std::function<void(RawRecord&&)>& each, std::string& error) {
+std::vector<std::pair<std::string, std::vector<std::string>>> csv_column_labels(const ir::RuleSet& rs) {
+  std::vector<std::pair<std::string, std::vector<std::string>>> out;
+  for (const std::string& column : kColumns) {
+    std::vector<std::string> labels;
+    std::vector<const ir::FieldDef*> fields;
+    int entity = rs.root_entity;
+    for (const std::string& name : column_fields(column)) {
+      int f = entity >= 0 ? rs.entities[entity].find_field(name) : -1;
+      if (f < 0) {
+        fields.clear();
+        break;
+      }
+      fields.push_back(&rs.entities[entity].fields[f]);
+      ir::TypeKind k = fields.back()->type.kind;
+      entity = k == ir::TypeKind::Entity || k == ir::TypeKind::List ? fields.back()->type.ref : -1;
+    }
+    auto add = [&](const std::string& l) {
+      if (!l.empty() && l != column && std::find(labels.begin(), labels.end(), l) == labels.end()) labels.push_back(l);
+    };
+    if (!fields.empty()) {
+      const std::string& leaf = fields.back()->label;
+      add(leaf);
+      add(short_label(leaf));
+      if (fields.size() == 3) {  // a member's sub-object: 残疾 + 类别
+        add(short_label(fields[1]->label) + leaf);
+        add(short_label(fields[1]->label) + short_label(leaf));
+      }
+    }
+    out.emplace_back(column, std::move(labels));
+  }
+  return out;
+}
+
+bool load_household_file(const std::string& path, const ir::RuleSet& rs, const LoadOptions& options,
+                         const std::function<void(const Household&)>& on_household,
+                         const std::function<void(const InputError&)>& on_error) {
+  std::string error;
+  bool ok = read_records(path, [&](RawRecord&& rec) {
+    if (!rec.json) {
+      on_error({rec.label, "", rec.error});
+      return;
+    }
+    Household hh;
+    std::vector<InputError> errors;
+    if (!load_household(rs, *rec.json, rec.label, hh, errors, options)) {
+      for (const auto& e : errors) on_error(e);
+      return;
+    }
+    on_household(hh);
+  }, error, &rs);
+  if (ok) return true;
+  bool unreadable = error.rfind("cannot read", 0) == 0;  // the caller says so; anything else is a bad part of the file
+  if (!unreadable) on_error({path, "", error});
+  return !unreadable;
+}
+
+bool read_records(const std::string& path, const std::function<void(RawRecord&&)>& each, std::string& error, const ir::RuleSet* rs) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     error = "cannot read household file '" + path + "'";
@@ -184,7 +280,7 @@ bool read_records(const std::string& path, const std::function<void(RawRecord&&)
   if (path.size() > 4 && path.compare(path.size() - 4, 4, ".csv") == 0) {
     std::stringstream ss;
     ss << in.rdbuf();
-    return read_csv(path, ss.str(), each, error);
+    return read_csv(path, ss.str(), each, error, rs);
   }
   // JSON Lines are read line by line (a million households never sit in memory at once); a first line that is
   // not a whole JSON value means the file is one pretty-printed object.

@@ -6,6 +6,8 @@
 #include <string>
 
 #include "engine/base/json_tree.hpp"
+#include "engine/eval/household.hpp"
+#include "engine/ir/ruleset.hpp"
 
 namespace entitle {
 
@@ -17,9 +19,26 @@ struct RawRecord {
 };
 
 /// Calls `each` for every record of the file, in order. Returns false (with `error`) when the file cannot be read.
-bool read_records(const std::string& path, const std::function<void(RawRecord&&)>& each, std::string& error);
+/// With a rule set, a CSV header may name a column by its field's label (`案卷编号` for household_id) as well as
+/// by its name.
+bool read_records(const std::string& path, const std::function<void(RawRecord&&)>& each, std::string& error,
+                  const ir::RuleSet* rs = nullptr);
+
+/// Reads FILE and loads each record against the rule set: `on_household` for each valid household, `on_error` for
+/// each problem (a record that is not JSON, a CSV part that cannot be read, every field or household rule a record
+/// breaks); never stops early. Returns false only when the file cannot be read at all. `entitle eval` reads
+/// households through this.
+bool load_household_file(const std::string& path, const ir::RuleSet& rs, const LoadOptions& options,
+                         const std::function<void(const Household&)>& on_household,
+                         const std::function<void(const InputError&)>& on_error);
 
 /// The CSV columns, in the documented order.
 const std::vector<std::string>& csv_columns();
+
+/// The CSV columns with the header labels the rule set gives them, in the documented order: the label of the
+/// column's field (`出生日期`), without a trailing remark in parentheses (`人均住房面积`), and for a member's
+/// sub-object the sub-object's label before it (`残疾类别`, `在校学段`). A label two columns share is listed for
+/// both and accepted for neither.
+std::vector<std::pair<std::string, std::vector<std::string>>> csv_column_labels(const ir::RuleSet& rs);
 
 }  // namespace entitle

@@ -1,6 +1,7 @@
 // test_runner.cpp — evaluates each test household at its month and compares with the expectations.
 #include "engine/api/test_runner.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -25,6 +26,62 @@ Rational expected_number(const ir::RuleSet& rs, int node) {
 }
 
 std::string shown(const std::optional<bool>& e) { return !e ? "undetermined" : *e ? "true" : "false"; }
+
+/// Eligibility as the spec's three values: granted (even with the amount undetermined) is true; not granted and
+/// excluded are false; undetermined and awaiting a choice are neither.
+std::optional<bool> eligibility_of(DecisionKind k) {
+  switch (k) {
+    case DecisionKind::Granted: case DecisionKind::AmountUndetermined: return true;
+    case DecisionKind::NotGranted: case DecisionKind::Excluded: return false;
+    default: return std::nullopt;
+  }
+}
+
+std::string missing_note(const std::vector<std::string>& missing) {
+  if (missing.empty()) return "";
+  std::string msg = " (missing:";
+  for (const auto& m : missing) msg += " " + m;
+  return msg + ")";
+}
+
+/// "expect member["P2"].counted = false", "expect household.per_capita = 255.56": exact comparison.
+void check_definition(const ir::RuleSet& rs, const SourceManager& sm, const Evaluator& ev, const Household& hh, Month month,
+                      const ir::TestExpectation& x, std::vector<std::string>& failures) {
+  const ir::Definition& d = rs.defs[x.definition];
+  std::string where = location(sm, x.span) + ": " + x.program + (x.subject.empty() ? "" : "[\"" + x.subject + "\"]") + "." + x.field;
+  Evaluator::DefinitionValue got = ev.evaluate_definition(hh, month, x.definition, x.subject);
+  if (!got.found) {
+    failures.push_back(where + ": the household has no " + rs.entities[d.entity].name + " " + x.subject);
+    return;
+  }
+  if (!got.error.empty()) {
+    failures.push_back(where + ": evaluation error: " + got.error);
+    return;
+  }
+  if (x.expect_undetermined || got.undetermined) {
+    if (x.expect_undetermined != got.undetermined)
+      failures.push_back(where + ": expected " + (x.expect_undetermined ? std::string("undetermined") : expected_text(rs, x.value)) +
+                         ", got " + (got.undetermined ? std::string("undetermined") : got.text));
+    return;
+  }
+  bool same;
+  std::string want_text;
+  if (got.number) {
+    Rational want = expected_number(rs, x.value);
+    same = *got.number == want;
+    want_text = want.has_at_most_decimals(2) && d.type.kind == ir::TypeKind::Money ? want.to_fixed(2) : want.to_string();
+  } else {
+    const ir::ExprNode& n = rs.nodes[x.value];
+    Value v;
+    if (n.type.kind == ir::TypeKind::Bool) v = Value::boolean(n.scalar != 0);
+    else v = Value::with_scalar(n.type.kind == ir::TypeKind::Enum ? Value::Tag::Enum
+                                : n.type.kind == ir::TypeKind::Date ? Value::Tag::Date : Value::Tag::Month, n.scalar);
+    if (n.type.kind == ir::TypeKind::Text) v = Value::pointer(Value::Tag::Text, &n.text);
+    want_text = format_value(rs, d.type, v);
+    same = want_text == got.text;
+  }
+  if (!same) failures.push_back(where + ": expected " + want_text + ", got " + (got.number ? got.number->to_string() : got.text));
+}
 
 }  // namespace
 
@@ -59,49 +116,67 @@ TestReport run_tests(const LoadedRules& loaded) {
     std::vector<InputError> errors;
     if (!record) {
       o.failures.push_back("the household is not valid JSON: " + error);
-    } else if (!load_household(rs, *record, origin, hh, errors)) {
+    } else if (!load_household(rs, *record, origin, hh, errors, LoadOptions::evaluating(t.month))) {
       for (const auto& e : errors) o.failures.push_back(e.to_string());
     } else {
       HouseholdResult r = ev.evaluate(hh, t.month, false, &report.coverage);
       for (const auto& err : r.errors) o.failures.push_back("evaluation error in " + err.program + ": " + err.message);
       for (const ir::TestExpectation& x : t.expects) {
+        if (x.definition >= 0) {
+          check_definition(rs, sm, ev, hh, t.month, x, o.failures);
+          continue;
+        }
         const Entitlement* ent = nullptr;
         for (const auto& e : r.entitlements)
           if (e.program == x.program_index) ent = &e;
         if (!ent) continue;
         std::string where = location(sm, x.span) + ": " + x.program + "." + x.field + (x.member.empty() ? "" : "[" + x.member + "]");
-        if (x.field == "eligible") {
+        // For one member: that member's decision (member programs), or whether the household program covers them.
+        const MemberDecision* md = nullptr;
+        bool member_level = rs.programs[x.program_index].entity != rs.root_entity;
+        if (!x.member.empty() && member_level) {
+          for (const auto& d : ent->member_decisions)
+            if (d.member == x.member) md = &d;
+          if (!md) {
+            o.failures.push_back(where + ": the household has no member " + x.member);
+            continue;
+          }
+        }
+        DecisionKind kind = md ? md->kind : ent->kind;
+        if (!x.member.empty() && !member_level) {
+          bool covered = std::find(ent->members.begin(), ent->members.end(), x.member) != ent->members.end();
+          if (ent->kind == DecisionKind::Granted || ent->kind == DecisionKind::AmountUndetermined)
+            kind = covered ? ent->kind : DecisionKind::NotGranted;
+        }
+        if (x.field == "decision") {
+          if (x.word != decision_kind_name(kind))
+            o.failures.push_back(where + ": expected " + x.word + ", got " + decision_kind_name(kind) + missing_note(md ? md->missing : ent->missing));
+        } else if (x.field == "review" || x.field == "provisional") {
+          bool want = rs.nodes[x.value].scalar != 0;
+          bool got = x.field == "review" ? !ent->review.empty() : ent->provisional();
+          if (want != got) o.failures.push_back(where + ": expected " + shown(want) + ", got " + shown(got));
+        } else if (x.field == "eligible") {
           std::optional<bool> want;
           if (!x.expect_undetermined) want = rs.nodes[x.value].scalar != 0;
-          if (want != ent->eligible) {
-            std::string msg = where + ": expected " + shown(want) + ", got " + shown(ent->eligible);
-            if (!ent->missing.empty()) {
-              msg += " (missing:";
-              for (const auto& m : ent->missing) msg += " " + m;
-              msg += ")";
-            }
-            o.failures.push_back(msg);
-          }
+          std::optional<bool> got = eligibility_of(kind);
+          if (want != got)
+            o.failures.push_back(where + ": expected " + shown(want) + ", got " + shown(got) + missing_note(md ? md->missing : ent->missing));
         } else if (x.expect_undetermined) {
-          bool undetermined = !ent->eligible || (*ent->eligible && !ent->missing.empty());
+          bool undetermined = kind == DecisionKind::Undetermined || kind == DecisionKind::AmountUndetermined ||
+                              (kind == DecisionKind::ChoiceNeeded && !(md ? md->missing.size() > 1 : ent->missing.size() > 1));
           if (!undetermined)
             o.failures.push_back(where + ": expected undetermined, got " +
-                                 (*ent->eligible ? ent->amount.to_fixed(2) : std::string("not eligible (0.00)")));
+                                 (kind == DecisionKind::Granted ? (md ? md->amount : ent->amount).to_fixed(2) : std::string(decision_kind_name(kind)) + " (0.00)"));
         } else {
           Rational want = expected_number(rs, x.value);
           std::optional<Rational> got;
-          if (!x.member.empty()) {
-            got = Rational(0);
-            for (const auto& m : ent->by_member)
-              if (m.member == x.member) got = m.amount;
-          } else if (ent->eligible && ent->missing.empty()) {
-            got = ent->amount;
-          } else if (ent->eligible && !*ent->eligible) {
-            got = Rational(0);
-          }
+          if (kind == DecisionKind::Granted) got = md ? md->amount : ent->amount;
+          else if (kind == DecisionKind::ChoiceNeeded) got = md ? md->amount : ent->option_amount;  // the amount if chosen
+          else if (kind == DecisionKind::NotGranted || kind == DecisionKind::Excluded) got = Rational(0);
+          if (!x.member.empty() && !member_level && kind == DecisionKind::Granted) got = std::nullopt;
           if (!got || *got != want)
             o.failures.push_back(where + ": expected " + expected_text(rs, x.value) + ", got " +
-                                 (got ? got->to_fixed(2) : std::string("undetermined")));
+                                 (got ? got->to_fixed(2) : std::string(decision_kind_name(kind))));
         }
       }
     }

@@ -1,12 +1,12 @@
 // arrears.cpp — month-by-month differences between what was paid and what is due.
 #include "engine/casework/arrears.hpp"
 
-#include <SQLiteCpp/Statement.h>
-
 #include <fstream>
 #include <set>
 #include <tuple>
 
+#include "engine/casework/diff.hpp"
+#include "engine/storage/household_store.hpp"
 #include "engine/storage/run_store.hpp"
 
 namespace entitle {
@@ -23,8 +23,8 @@ std::map<Key, Paid> monthly_decisions(RunStore& runs, std::int64_t run, const st
   runs.for_each_decision(run, from, to, [&](const StoredDecision& d) {
     if (d.per != "month") return;
     Paid p;
-    p.undetermined = d.amount.empty();
-    if (!p.undetermined) p.amount = *Rational::parse_decimal(d.amount);
+    p.undetermined = d.undetermined();
+    if (d.paid()) p.amount = *d.amount;  // excluded, choice needed, refused: nothing paid
     out[{d.household, d.program, d.period}] = p;
   });
   return out;
@@ -66,11 +66,10 @@ ArrearsReport compute_arrears(CaseDatabase& db, std::int64_t paid_run, std::int6
     ++line.months;
     line.detail += (line.detail.empty() ? "" : "; ") + period + ": " + before.to_fixed(2) + " → " + after.to_fixed(2);
   }
-  SQLite::Statement tw(db.db(), "SELECT township FROM households WHERE id = ?");
+  auto townships = HouseholdStore(db).townships();
   for (auto& [key, line] : lines) {
-    tw.bind(1, line.household);
-    if (tw.executeStep()) line.township = tw.getColumn(0).getString();
-    tw.reset();
+    auto tw = townships.find(line.household);
+    if (tw != townships.end()) line.township = tw->second;
     if (line.amount.sign() > 0) rep.arrears_by_program[line.program] = rep.arrears_by_program[line.program] + line.amount;
     if (line.amount.sign() < 0) rep.overpaid_by_program[line.program] = rep.overpaid_by_program[line.program] - line.amount;
     if (line.amount.sign() != 0) rep.lines.push_back(line);
@@ -79,10 +78,12 @@ ArrearsReport compute_arrears(CaseDatabase& db, std::int64_t paid_run, std::int6
 }
 
 void write_arrears_csv(const ArrearsReport& r, const std::string& path) {
+  // UTF-8 with a byte-order mark and Chinese headers, so that Excel opens it as Chinese text.
   std::ofstream out(path, std::ios::binary);
-  out << "household,township,program,arrears,months,detail\n";
+  out << kCsvBom << "家庭编号,乡镇代码,项目代码,补发(正)或多发(负)金额,有差额的月数,逐月明细\r\n";
   for (const auto& l : r.lines)
-    out << l.household << ',' << l.township << ',' << l.program << ',' << l.amount.to_fixed(2) << ',' << l.months << ",\"" << l.detail << "\"\n";
+    out << csv_cell(l.household) << ',' << csv_cell(l.township) << ',' << csv_cell(l.program) << ',' << l.amount.to_fixed(2) << ','
+        << l.months << ',' << csv_cell(l.detail) << "\r\n";
 }
 
 }  // namespace entitle

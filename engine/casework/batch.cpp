@@ -1,12 +1,9 @@
 // batch.cpp — chunked, parallel evaluation with one write transaction per chunk.
 #include "engine/casework/batch.hpp"
 
-#include <SQLiteCpp/Statement.h>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "engine/base/json_tree.hpp"
@@ -21,9 +18,7 @@ using Clock = std::chrono::steady_clock;
 // Elapsed seconds for the timing report (a duration, never an amount: double is fine here).
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }  // timing double
 
-std::string json_list(const std::vector<std::string>& items) { return nlohmann::json(items).dump(); }
-
-/// One household, every month of the range: the decisions worth storing (granted or undetermined).
+/// One household, every month of the range: the decisions worth storing.
 HouseholdOutcome evaluate_one(const ir::RuleSet& rs, const Evaluator& ev, EvalScratch& scratch, const StoredHousehold& row,
                               Month from, Month to) {
   HouseholdOutcome out;
@@ -44,24 +39,54 @@ HouseholdOutcome evaluate_one(const ir::RuleSet& rs, const Evaluator& ev, EvalSc
   for (Month m = from; !(to < m); m.index++) {
     HouseholdResult r = ev.evaluate(hh, m, false, nullptr, scratch);
     for (const EvalError& e : r.errors) out.error += (out.error.empty() ? "" : "; ") + m.to_string() + " " + e.program + ": " + e.message;
-    for (const Entitlement& e : r.entitlements) {
-      if (e.eligible && !*e.eligible) continue;
-      DecisionRow d;
-      d.period = m.to_string();
-      d.program = rs.programs[e.program].name;
-      d.per = ir::period_name(rs.programs[e.program].period);
-      d.members = json_list(e.members);
-      bool amount_known = e.eligible && e.missing.empty();
-      d.undetermined = !e.eligible;
-      if (amount_known) d.amount = e.amount.to_fixed(2);
-      if (!e.missing.empty()) d.missing = json_list(e.missing);
-      out.decisions.push_back(std::move(d));
-    }
+    for (const Entitlement& e : r.entitlements)
+      if (worth_storing(e)) out.decisions.push_back(stored_decision(rs, e, m.to_string()));
   }
   return out;
 }
 
 }  // namespace
+
+DecisionKind effective_kind(const Entitlement& e) {
+  if (e.kind != DecisionKind::NotGranted) return e.kind;
+  if (!e.eligible) return DecisionKind::Undetermined;
+  if (*e.eligible) return e.missing.empty() ? DecisionKind::Granted : DecisionKind::AmountUndetermined;
+  if (!e.excluded_by.empty()) return DecisionKind::Excluded;
+  return DecisionKind::NotGranted;
+}
+
+bool worth_storing(const Entitlement& e) { return effective_kind(e) != DecisionKind::NotGranted || !e.review.empty(); }
+
+StoredDecision stored_decision(const ir::RuleSet& rs, const Entitlement& e, const std::string& period) {
+  StoredDecision d;
+  d.period = period;
+  d.program = rs.programs[e.program].name;
+  d.per = ir::period_name(rs.programs[e.program].period);
+  d.kind = effective_kind(e);
+  if (d.kind == DecisionKind::Granted) d.amount = e.amount;
+  if (d.kind == DecisionKind::ChoiceNeeded) {
+    d.option_amount = e.option_amount;
+    d.choice = e.choice;
+    // A member-level program: the options are per person; the household's row names them all.
+    for (const MemberDecision& m : e.member_decisions)
+      for (const std::string& c : m.choice)
+        if (std::find(d.choice.begin(), d.choice.end(), c) == d.choice.end()) d.choice.push_back(c);
+  }
+  d.members = e.members;
+  d.missing = e.missing;
+  d.review = e.review;
+  d.stale = e.stale;
+  d.exception = e.exception;
+  d.excluded_by = e.excluded_by;
+  return d;
+}
+
+std::optional<Rational> annual_amount(const Rational& amount, const std::string& per) {
+  if (per == "month") return amount * Rational(12);
+  if (per == "semester") return amount * Rational(2);
+  if (per == "year") return amount;
+  return std::nullopt;
+}
 
 BatchSummary run_batch(CaseDatabase& db, const LoadedRules& rules, const BatchOptions& o, const BatchProgress& progress) {
   const ir::RuleSet& rs = *rules.rules;
@@ -132,26 +157,27 @@ BatchSummary summarize_run(CaseDatabase& db, std::int64_t run, const std::string
   sum.period = period;
   sum.households = sum.run.households;
   sum.bad_records = sum.run.bad_records;
-  SQLite::Statement st(db.db(), "SELECT program, eligible, amount, per, missing FROM decisions WHERE run_id = ? AND period = ?");
-  st.bind(1, run);
-  st.bind(2, period);
   std::map<std::string, std::int64_t> missing;
-  while (st.executeStep()) {
-    ProgramTotals& p = sum.programs[st.getColumn(0).getString()];
-    p.per = st.getColumn(3).getString();
-    if (st.getColumn(1).isNull()) ++p.undetermined;
-    else ++p.granted;
-    if (!st.getColumn(2).isNull()) p.amount = p.amount + *Rational::parse_decimal(st.getColumn(2).getString());
-    else if (!st.getColumn(1).isNull()) ++p.amount_unknown;
-    if (!st.getColumn(4).isNull())
-      for (const auto& f : nlohmann::json::parse(st.getColumn(4).getString())) ++missing[f.get<std::string>()];
-  }
+  runs.for_each_decision(run, period, period, [&](const StoredDecision& d) {
+    ProgramTotals& p = sum.programs[d.program];
+    p.per = d.per;
+    switch (d.kind) {
+      case DecisionKind::Granted: ++p.granted; break;
+      case DecisionKind::AmountUndetermined: ++p.granted, ++p.amount_unknown; break;
+      case DecisionKind::Undetermined: ++p.undetermined; break;
+      case DecisionKind::Excluded: ++p.excluded; break;
+      case DecisionKind::ChoiceNeeded: ++p.choice_needed; break;
+      case DecisionKind::NotGranted: break;
+    }
+    if (d.paid()) p.amount = p.amount + *d.amount;
+    if (!d.review.empty()) ++p.review;
+    if (!d.stale.empty()) ++p.provisional;
+    for (const std::string& f : d.missing) ++missing[f];
+  });
   for (const auto& kv : missing) sum.top_missing.push_back(kv);
   std::stable_sort(sum.top_missing.begin(), sum.top_missing.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
   if (sum.top_missing.size() > 5) sum.top_missing.resize(5);
-  SQLite::Statement bad(db.db(), "SELECT household_id, error FROM run_households WHERE run_id = ? AND error IS NOT NULL ORDER BY household_id LIMIT 5");
-  bad.bind(1, run);
-  while (bad.executeStep()) sum.bad_examples.push_back(bad.getColumn(0).getString() + ": " + bad.getColumn(1).getString());
+  sum.bad_examples = runs.error_examples(run, 5);
   return sum;
 }
 

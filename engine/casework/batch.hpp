@@ -3,6 +3,7 @@
 #pragma once
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,9 @@ struct BatchOptions {
 struct ProgramTotals {
   std::int64_t granted = 0, undetermined = 0;
   std::int64_t amount_unknown = 0;  // granted, but the amount is undetermined (a standard not yet entered)
+  std::int64_t excluded = 0, choice_needed = 0;
+  std::int64_t review = 0;          // decisions carrying review reasons (复核)
+  std::int64_t provisional = 0;     // decisions using a standard value past its renewal
   Rational amount;  // sum of granted amounts in the summary period
   std::string per;
 };
@@ -38,6 +42,19 @@ struct BatchSummary {
   std::vector<std::string> bad_examples;     // a few bad records with their errors
   double read_seconds = 0, eval_seconds = 0, write_seconds = 0;  // wall-clock timings, not money: double is fine
 };
+
+/// The decision's kind as the engine gives it; for an entitlement whose kind was left at its default while its
+/// eligibility says otherwise, the kind that eligibility means (granted, amount undetermined, undetermined, excluded).
+DecisionKind effective_kind(const Entitlement& e);
+
+/// Whether a batch stores this decision: everything but a plain refusal (a refusal with review reasons is stored).
+bool worth_storing(const Entitlement& e);
+
+/// The decision as the case database keeps it.
+StoredDecision stored_decision(const ir::RuleSet& rs, const Entitlement& e, const std::string& period);
+
+/// A program's amount per its period, over a year: monthly × 12, semesterly × 2, yearly × 1; none for once.
+std::optional<Rational> annual_amount(const Rational& amount, const std::string& per);
 
 using BatchProgress = std::function<void(std::int64_t done, std::int64_t total)>;
 

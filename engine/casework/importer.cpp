@@ -57,6 +57,9 @@ ImportSummary import_file(CaseDatabase& db, const ir::RuleSet& rs, const std::st
       on_error({rec.label, "", rec.error});
       return;
     }
+    // Values written by their Chinese label are stored by their name, so the stored record does not depend on
+    // the labels of this rule set.
+    if (canonicalise_enum_labels(rs, *rec.json) > 0) rec.text.clear();
     Household hh;
     std::vector<InputError> errors;
     if (!load_household(rs, *rec.json, rec.label, hh, errors, options)) {
@@ -80,7 +83,7 @@ ImportSummary import_file(CaseDatabase& db, const ir::RuleSet& rs, const std::st
       tx.reset();
       in_tx = 0;
     }
-  }, error);
+  }, error, &rs);
   if (tx) tx->commit();
   if (!ok) on_error({path, "", error});
   store.finish_import(sum.import_id, sum.records, sum.stored_new + sum.updated, sum.unchanged, sum.rejected);

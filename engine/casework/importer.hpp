@@ -14,8 +14,10 @@ struct ImportSummary {
   int import_id = 0;
 };
 
-/// Reads FILE (JSON Lines, JSON, or CSV), validates each household against the rule set's schema (plus dates not
-/// after `options.not_after`), stores valid ones in transactions of `chunk` households, and reports each problem.
+/// Reads FILE (JSON Lines, JSON, or CSV; CSV headers by column name or field label), validates each household
+/// against the rule set's schema and the household rules (plus dates not after `options.not_after`, which
+/// `entitle import` sets to today), stores valid ones in transactions of `chunk` households, and reports each
+/// problem. Enum values written by their label are stored by their name.
 ImportSummary import_file(CaseDatabase& db, const ir::RuleSet& rs, const std::string& path, const LoadOptions& options,
                           const std::function<void(const InputError&)>& on_error, std::size_t chunk = 2000);
 

@@ -1,14 +1,12 @@
 // replay.cpp — reconstruct, re-evaluate, compare.
 #include "engine/casework/replay.hpp"
 
-#include <SQLiteCpp/Statement.h>
-
 #include <map>
-#include <nlohmann/json.hpp>
 
 #include "engine/base/json_tree.hpp"
-#include "engine/base/sha256.hpp"
+#include "engine/casework/batch.hpp"
 #include "engine/eval/evaluator.hpp"
+#include "engine/storage/household_store.hpp"
 #include "engine/storage/ruleset_store.hpp"
 #include "engine/storage/run_store.hpp"
 
@@ -20,20 +18,14 @@ Replay replay_decision(CaseDatabase& db, std::int64_t run_id, const std::string&
   auto month = Month::parse(period);
   if (!month || period < run.period_from || period > run.period_to)
     throw StorageError("run " + std::to_string(run_id) + " covers " + run.period_from + " to " + run.period_to + ", not '" + period + "'");
-  SQLite::Statement done(db.db(), "SELECT input_hash FROM run_households WHERE run_id = ? AND household_id = ?");
-  done.bind(1, run_id);
-  done.bind(2, household);
-  if (!done.executeStep()) throw StorageError("household " + household + " was not decided in run " + std::to_string(run_id));
-  std::string input_hash = done.getColumn(0).getString();
+  auto done = runs.household_in_run(run_id, household);
+  if (!done) throw StorageError("household " + household + " was not decided in run " + std::to_string(run_id));
+  const std::string& input_hash = done->first;
   Replay out;
   // The record version the run used: the current one or one kept in history, found by its hash.
-  SQLite::Statement rec(db.db(), "SELECT record FROM households WHERE id = ?1 AND record_hash = ?2 "
-                                 "UNION ALL SELECT record FROM household_history WHERE household_id = ?1 AND record_hash = ?2");
-  rec.bind(1, household);
-  rec.bind(2, input_hash);
-  if (!rec.executeStep()) throw StorageError("the record version " + input_hash.substr(0, 12) + "… of household " + household + " is not in the database");
-  out.record = rec.getColumn(0).getString();
-  if (sha256_hex(out.record) != input_hash) throw StorageError("the stored record of household " + household + " does not match its hash");
+  auto record = HouseholdStore(db).record_version(household, input_hash);
+  if (!record) throw StorageError("the record version " + input_hash.substr(0, 12) + "… of household " + household + " is not in the database");
+  out.record = *record;
   auto sources = stored_sources(db, run.ruleset);
   if (sources.empty()) throw StorageError("the rule set " + run.ruleset + " is not in the database");
   out.rules = load_rules_from_texts(sources);
@@ -48,20 +40,35 @@ Replay replay_decision(CaseDatabase& db, std::int64_t run_id, const std::string&
   if (!json || !load_household(*out.rules->rules, *json, "household " + household, hh, errors))
     throw StorageError("the stored record of household " + household + " no longer loads under its rule set");
   out.result = Evaluator(*out.rules->rules).evaluate(hh, *month, true);
-  // Compare with what the run stored (granted and undetermined rows; absent = not granted).
-  std::map<std::string, std::pair<bool, std::string>> stored;  // program → (undetermined, amount)
-  SQLite::Statement dec(db.db(), "SELECT program, eligible, amount FROM decisions WHERE run_id = ? AND household_id = ? AND period = ?");
-  dec.bind(1, run_id);
-  dec.bind(2, household);
-  dec.bind(3, period);
-  while (dec.executeStep())
-    stored[dec.getColumn(0).getString()] = {dec.getColumn(1).isNull(), dec.getColumn(2).isNull() ? "" : dec.getColumn(2).getString()};
+  // Compare with what the run stored (rows for every decision but a plain refusal; absent = not granted).
+  std::map<std::string, StoredDecision> stored;
+  for (StoredDecision& d : runs.decisions_of(run_id, household, period)) stored[d.program] = std::move(d);
+  auto describe = [](DecisionKind kind, const std::optional<Rational>& amount, const std::string& excluded_by) -> std::string {
+    switch (kind) {
+      case DecisionKind::Granted: return amount ? amount->to_fixed(2) : "amount undetermined";
+      case DecisionKind::AmountUndetermined: return "amount undetermined";
+      case DecisionKind::Undetermined: return "undetermined";
+      case DecisionKind::NotGranted: return "not granted";
+      case DecisionKind::Excluded: return "excluded by " + excluded_by;
+      case DecisionKind::ChoiceNeeded: return "choice needed";
+    }
+    return "";
+  };
+  auto joined = [](const std::vector<std::string>& v) {
+    std::string s;
+    for (const auto& x : v) s += (s.empty() ? "" : "; ") + x;
+    return s;
+  };
   for (const Entitlement& e : out.result.entitlements) {
     const std::string& name = out.rules->rules->programs[e.program].name;
+    StoredDecision now = stored_decision(*out.rules->rules, e, period);
+    std::string replayed = describe(now.kind, now.amount, now.excluded_by);
     auto it = stored.find(name);
-    std::string now = !e.eligible ? "undetermined" : !*e.eligible ? "not granted" : e.missing.empty() ? e.amount.to_fixed(2) : "amount undetermined";
-    std::string then = it == stored.end() ? "not granted" : it->second.first ? "undetermined" : it->second.second.empty() ? "amount undetermined" : it->second.second;
-    if (now != then) out.differences.push_back(name + ": stored " + then + ", replayed " + now);
+    std::string then = it == stored.end() ? "not granted" : describe(it->second.kind, it->second.amount, it->second.excluded_by);
+    if (replayed != then) out.differences.push_back(name + ": stored " + then + ", replayed " + replayed);
+    std::vector<std::string> stored_review = it == stored.end() ? std::vector<std::string>{} : it->second.review;
+    if (stored_review != now.review)
+      out.differences.push_back(name + ": stored review reasons [" + joined(stored_review) + "], replayed [" + joined(now.review) + "]");
   }
   return out;
 }

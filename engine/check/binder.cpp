@@ -657,8 +657,12 @@ int Binder::bind_call(const ast::Call& c, Scope& scope) {
       base.span = c.span;
       who = add_node(std::move(base));
     }
-    if (rs_.nodes[who].type != Type::of(TypeKind::Entity, level))
+    // A household program asked about one member: is the member covered, and the member's share of the amount.
+    bool member_of_household = level == rs_.root_entity && rs_.nodes[who].type.kind == TypeKind::Entity &&
+                               rs_.nodes[who].type.ref != rs_.root_entity && rs_.nodes[who].type.ref == household_member_entity();
+    if (rs_.nodes[who].type != Type::of(TypeKind::Entity, level) && !member_of_household)
       mismatch(c.span, "whom program '" + pname + "' is asked about", rs_.entities[level].name, rs_.nodes[who].type);
+    node.flag = member_of_household;
     node.op = c.fn == "eligible" ? Op::ProgramEligible : Op::ProgramAmount;
     node.a = p;
     node.kids = {who};

@@ -46,6 +46,12 @@ private:
   int error_node(SourceSpan span);
   void mismatch(SourceSpan span, const std::string& what, const std::string& want, const ir::Type& found);
   std::string tname(const ir::Type& t) const;
+  /// The entity of the household's `members` list, or -1.
+  int household_member_entity() const {
+    if (rs_.root_entity < 0) return -1;
+    int f = rs_.entities[rs_.root_entity].find_field("members");
+    return f >= 0 ? rs_.entities[rs_.root_entity].fields[f].type.ref : -1;
+  }
 
   ir::RuleSet& rs_;
   const SourceManager& sm_;

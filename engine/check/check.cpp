@@ -8,6 +8,7 @@
 #include "engine/check/binder.hpp"
 #include "engine/check/set_checks.hpp"
 #include "engine/check/type_names.hpp"
+#include "engine/eval/result.hpp"
 
 namespace entitle {
 namespace x3 = boost::spirit::x3;
@@ -43,9 +44,11 @@ public:
       else bind_standard_rows(st, a->rows, a->standard, true);
     }
     for (auto& [p, decl] : program_decls_) bind_program(p, *decl);
+    for (const ast::CombineDecl* d : combine_decls_) bind_combination(*d);
     for (const ast::TestDecl* t : test_decls_) bind_test(*t);
     check_rows_in_regions();
     check::check_cycles(rs_, sink_);
+    check::check_combinations(rs_, sink_);
     check::check_timelines(rs_, sink_);
     check::check_tables(rs_, sink_);
     if (sink_.has_errors()) return std::nullopt;
@@ -121,6 +124,7 @@ private:
       }
       void operator()(const ast::TestDecl& t) const { c.test_decls_.push_back(&t); }
       void operator()(const ast::AmendDecl& a) const { c.amend_decls_.push_back(&a); }
+      void operator()(const ast::CombineDecl& d) const { c.combine_decls_.push_back(&d); }
       void operator()(const ast::RegionsDecl& r) const {
         for (const ast::RegionEntry& e : r.entries) {
           std::size_t n = e.code.size();
@@ -199,6 +203,48 @@ private:
         Type want = fd.type;
         fd.default_expr = binder_.bind_expecting(*f.default_value, scope, want, "the default of field '" + f.name + "'");
       }
+    for (std::size_t e = 0; e < entity_decls_.size(); ++e)
+      for (const ast::FieldDecl& f : entity_decls_[e]->fields) {
+        if (!f.constraint) continue;
+        int idx = rs_.entities[e].find_field(f.name);
+        if (idx < 0) continue;
+        bind_constraint(rs_.entities[e].fields[idx], *f.constraint);
+      }
+  }
+
+  /// "grade : integer 1 .. 4", "amount : money >= 0": constant bounds of a number field.
+  void bind_constraint(ir::FieldDef& fd, const ast::FieldConstraint& c) {
+    if (!fd.type.is_numeric() || fd.type.kind == TypeKind::List) {
+      sink_.report(DiagKind::TypeMismatch, c.span,
+                   {"allowed values ('" + (c.op == "range" ? std::string("a .. b") : c.op + " a") + "')", "a number field",
+                    check::type_name(rs_, fd.type)});
+      return;
+    }
+    check::Scope scope;
+    scope.constant_only = true;
+    std::string what = "the allowed values of field '" + fd.name + "'";
+    auto bound = [&](const ast::Expr& e) -> std::optional<Rational> {
+      int n = binder_.bind_expecting(e, scope, fd.type, what);
+      const ir::ExprNode& node = rs_.nodes[n];
+      if (node.op == ir::Op::Const) return node.num;
+      if (node.op == ir::Op::Neg && rs_.nodes[node.kids[0]].op == ir::Op::Const) return -rs_.nodes[node.kids[0]].num;
+      sink_.report(DiagKind::TypeMismatch, ast::span_of(e), {what, "a number", "an expression"});
+      return std::nullopt;
+    };
+    auto low = bound(c.low);
+    if (c.op == "range") {
+      fd.min = low;
+      if (c.high) fd.max = bound(*c.high);
+    } else if (c.op == ">=") {
+      fd.min = low;
+    } else if (c.op == "<=") {
+      fd.max = low;
+    } else if (low) {
+      // Strict bounds on integers become inclusive ones; on decimals and money, one fen/0.01 inside.
+      Rational step = fd.type.kind == TypeKind::Integer ? Rational(1) : Rational::fraction(1, 100);
+      if (c.op == ">") fd.min = *low + step;
+      else fd.max = *low - step;
+    }
   }
 
   void bind_definition(int index, const ast::DefineDecl& d) {
@@ -239,6 +285,11 @@ private:
     ir::PerUnit per = ir::PerUnit::None;
     if (s.per) per = unit_of(*s.per, s.span);
     rs_.standards[index].per = per;
+    if (s.renewed) {
+      if (*s.renewed == "yearly") rs_.standards[index].renewal_months = 12;
+      else if (*s.renewed == "half_yearly") rs_.standards[index].renewal_months = 6;
+      else sink_.report(DiagKind::BadRenewal, s.span, {*s.renewed});
+    }
     if (s.by && s.by->find('.') == std::string::npos) {
       // "by care_level": keyed by an enum; every use says which value, s[key].
       for (std::size_t i = 0; i < rs_.enums.size(); ++i)
@@ -305,6 +356,7 @@ private:
         ir::StandardValue sv;
         sv.span = v.span;
         sv.cite = opt(v.cite);
+        sv.assumed_date = v.assumed;
         auto from = Date::parse(v.from);
         if (!from) {
           sink_.report(DiagKind::BadDateLiteral, v.span, {v.from});
@@ -461,20 +513,102 @@ private:
         ir::WarningDef wd;
         wd.message = w->message;
         wd.span = w->span;
-        wd.when = binder_.bind_expecting(w->when, scope, boolean, "the condition of a warning");
-        rs_.programs[index].warnings.push_back(wd);
+        bool review = w->kind == "review";
+        wd.when = binder_.bind_expecting(w->when, scope, boolean, review ? "the condition of a review" : "the condition of a warning");
+        (review ? rs_.programs[index].reviews : rs_.programs[index].warnings).push_back(wd);
       } else if (auto* x = boost::get<ast::Excludes>(&item)) {
         for (const std::string& other : x->programs) {
           int o = -1;
           for (std::size_t i = 0; i < rs_.programs.size(); ++i)
             if (rs_.programs[i].name == other) o = int(i);
-          if (o < 0) sink_.report(DiagKind::UnknownProgram, x->span, {other});
-          else rs_.programs[o].excluded_by.push_back(index);
+          if (o < 0) {
+            sink_.report(DiagKind::UnknownProgram, x->span, {other});
+            continue;
+          }
+          rs_.programs[o].excluded_by.push_back(index);
+          ir::Combination pair;
+          pair.kind = ir::CombinationKind::Exclusive;
+          pair.programs = {index, o};
+          pair.span = x->span;
+          rs_.combinations.push_back(std::move(pair));
         }
       }
     }
     check::check_exception_conflicts(rs_, sm_, rs_.programs[index].exceptions, sink_);
     rs_.program_order.push_back(index);
+  }
+
+  int program_index(const std::string& name, SourceSpan span) {
+    for (std::size_t i = 0; i < rs_.programs.size(); ++i)
+      if (rs_.programs[i].name == name) return int(i);
+    sink_.report(DiagKind::UnknownProgram, span, {name});
+    return -1;
+  }
+
+  /// exclusive / choice / compatible / top_up: how programs combine for one person.
+  void bind_combination(const ast::CombineDecl& d) {
+    ir::Combination c;
+    c.cite = opt(d.cite);
+    c.span = d.span;
+    bool ok = true;
+    auto add = [&](const std::string& name) {
+      int p = program_index(name, d.span);
+      ok = ok && p >= 0;
+      c.programs.push_back(p);
+    };
+    if (d.kind == "choice") {
+      c.kind = ir::CombinationKind::Choice;
+      for (const ast::ChoiceOption& o : d.options) {
+        add(o.program);
+        int p = c.programs.back();
+        if (p < 0) continue;
+        check::Scope scope;
+        scope.self = rs_.programs[p].entity;
+        c.chosen_when.push_back(binder_.bind_expecting(o.when, scope, Type::of(TypeKind::Bool),
+                                                       "the condition that records '" + o.program + "' as chosen"));
+      }
+      for (std::size_t i = 1; ok && i < c.programs.size(); ++i)
+        if (rs_.programs[c.programs[i]].entity != rs_.programs[c.programs[0]].entity) {
+          sink_.report(DiagKind::BadCombination, d.span,
+                       {"the options of a choice are decided for the same kind of record: '" + rs_.programs[c.programs[0]].name +
+                        "' is for " + rs_.entities[rs_.programs[c.programs[0]].entity].name + ", '" +
+                        rs_.programs[c.programs[i]].name + "' for " + rs_.entities[rs_.programs[c.programs[i]].entity].name});
+          ok = false;
+        }
+      if (c.programs.size() < 2) {
+        sink_.report(DiagKind::BadCombination, d.span, {"a choice needs at least two options"});
+        ok = false;
+      }
+    } else {
+      for (const auto& n : d.first) add(n);
+      for (const auto& n : d.others) add(n);
+      if (d.kind == "exclusive") c.kind = ir::CombinationKind::Exclusive;
+      else if (d.kind == "top_up") c.kind = ir::CombinationKind::TopUp;
+      else if (d.kind == "supplement") c.kind = ir::CombinationKind::Supplement;
+      else c.kind = ir::CombinationKind::Compatible;
+      if (c.kind == ir::CombinationKind::Compatible && c.programs.size() < 2) {
+        sink_.report(DiagKind::BadCombination, d.span, {"'compatible' needs at least two programs"});
+        ok = false;
+      }
+    }
+    for (std::size_t i = 0; ok && i < c.programs.size(); ++i)
+      for (std::size_t j = i + 1; j < c.programs.size(); ++j)
+        if (c.programs[i] == c.programs[j]) {
+          sink_.report(DiagKind::BadCombination, d.span, {"program '" + rs_.programs[c.programs[i]].name + "' is named twice"});
+          ok = false;
+        }
+    if (!ok) return;
+    if (c.kind == ir::CombinationKind::Exclusive) {
+      // "exclusive A over B, C" is one pair per loser: {A, B}, {A, C}.
+      for (std::size_t i = 1; i < c.programs.size(); ++i) {
+        ir::Combination pair = c;
+        pair.programs = {c.programs[0], c.programs[i]};
+        rs_.programs[c.programs[i]].excluded_by.push_back(c.programs[0]);
+        rs_.combinations.push_back(std::move(pair));
+      }
+      return;
+    }
+    rs_.combinations.push_back(std::move(c));
   }
 
   /// With declared regions, every standard row must name one of them (a typo would silently never match).
@@ -512,21 +646,50 @@ private:
       te.program = e.program;
       te.field = e.field;
       te.member = opt(e.member);
+      te.subject = opt(e.subject);
       te.span = e.span;
+      check::Scope scope;
+      scope.constant_only = true;
+      std::string value_text(sm_.slice(ast::span_of(e.value)));
+      if (int ent = entity_index(e.program); ent >= 0) {
+        // "expect member["P2"].counted = false": a definition's value for one instance.
+        for (int d : rs_.entities[ent].defs)
+          if (rs_.defs[d].name == e.field) te.definition = d;
+        if (te.definition < 0 || e.member || (ent != rs_.root_entity && !e.subject)) {
+          sink_.report(DiagKind::BadTestExpectation, e.span, {e.program + (e.subject ? "[\"" + *e.subject + "\"]" : "") + "." + e.field});
+          continue;
+        }
+        if (value_text == "undetermined") te.expect_undetermined = true;
+        else te.value = binder_.bind_expecting(e.value, scope, rs_.defs[te.definition].type, "the expected value of " + e.program + "." + e.field);
+        tc.expects.push_back(te);
+        continue;
+      }
       for (std::size_t i = 0; i < rs_.programs.size(); ++i)
         if (rs_.programs[i].name == e.program) te.program_index = int(i);
       if (te.program_index < 0) {
         sink_.report(DiagKind::UnknownProgram, e.span, {e.program});
         continue;
       }
-      check::Scope scope;
-      scope.constant_only = true;
-      if (e.field == "eligible") {
-        if (sm_.slice(ast::span_of(e.value)) == "undetermined") te.expect_undetermined = true;
-        else te.value = binder_.bind_expecting(e.value, scope, Type::of(TypeKind::Bool), "expected eligibility");
+      if (e.subject) {
+        sink_.report(DiagKind::BadTestExpectation, e.span, {e.program + "[\"" + *e.subject + "\"]." + e.field});
+        continue;
+      }
+      if (e.field == "eligible" || e.field == "review" || e.field == "provisional") {
+        if (e.field == "eligible" && value_text == "undetermined") te.expect_undetermined = true;
+        else te.value = binder_.bind_expecting(e.value, scope, Type::of(TypeKind::Bool), "expected " + e.field);
       } else if (e.field == "amount") {
-        if (sm_.slice(ast::span_of(e.value)) == "undetermined") te.expect_undetermined = true;
+        if (value_text == "undetermined") te.expect_undetermined = true;
         else te.value = binder_.bind_expecting(e.value, scope, Type::of(TypeKind::Money), "expected amount");
+      } else if (e.field == "decision") {
+        bool known = false;
+        for (DecisionKind k : {DecisionKind::Granted, DecisionKind::NotGranted, DecisionKind::Undetermined,
+                               DecisionKind::AmountUndetermined, DecisionKind::Excluded, DecisionKind::ChoiceNeeded})
+          known = known || value_text == decision_kind_name(k);
+        if (!known) {
+          sink_.report(DiagKind::BadTestExpectation, e.span, {e.program + ".decision = " + value_text});
+          continue;
+        }
+        te.word = value_text;
       } else {
         sink_.report(DiagKind::BadTestExpectation, e.span, {e.program + "." + e.field});
         continue;
@@ -549,6 +712,7 @@ private:
   std::vector<std::pair<int, const ast::TableDecl*>> table_decls_;
   std::vector<const ast::TestDecl*> test_decls_;
   std::vector<const ast::AmendDecl*> amend_decls_;
+  std::vector<const ast::CombineDecl*> combine_decls_;
 };
 
 }  // namespace

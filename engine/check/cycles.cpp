@@ -1,66 +1,112 @@
-// cycles.cpp — finds circular dependencies between definitions, standards and programs.
+// cycles.cpp — finds circular dependencies between definitions, standards and programs. A program is three
+// vertices: its own eligibility, its final decision (after the programs that exclude it or that it is a choice
+// with) and its amount and members; so a choice between two programs is no circle, while a real one is.
 #include <functional>
 
 #include "engine/check/set_checks.hpp"
 
 namespace entitle::check {
-namespace {
 
-// Graph vertices: definitions [0, D), standards [D, D+S), programs [D+S, D+S+P).
-struct Graph {
-  const ir::RuleSet& rs;
-  int D, S;
-  std::vector<std::vector<int>> out;
-
-  explicit Graph(const ir::RuleSet& r) : rs(r), D(int(r.defs.size())), S(int(r.standards.size())) {
-    out.resize(D + S + r.programs.size());
-  }
-  void refs(int node, int from) {
-    if (node < 0) return;
-    const ir::ExprNode& n = rs.nodes[node];
-    if (n.op == ir::Op::Def) add(from, n.a);
-    if (n.op == ir::Op::StandardRef) add(from, D + n.a);
-    if (n.op == ir::Op::ProgramEligible || n.op == ir::Op::ProgramAmount) add(from, D + S + n.a);
-    for (int k : n.kids) refs(k, from);
-  }
-  void add(int from, int to) {
-    for (int x : out[from]) if (x == to) return;
-    out[from].push_back(to);
-  }
-  std::string name(int v) const {
-    if (v < D) return rs.entities[rs.defs[v].entity].name + "." + rs.defs[v].name;
-    if (v < D + S) return "standard " + rs.standards[v - D].name;
-    return "program " + rs.programs[v - D - S].name;
-  }
-  SourceSpan span(int v) const {
-    if (v < D) return rs.defs[v].span;
-    if (v < D + S) return rs.standards[v - D].span;
-    return rs.programs[v - D - S].span;
-  }
-};
-
-}  // namespace
-
-void check_cycles(const ir::RuleSet& rs, DiagnosticSink& sink) {
-  Graph g(rs);
-  for (int d = 0; d < g.D; ++d) {
-    g.refs(rs.defs[d].value, d);
+// Graph vertices: definitions [0, D), standards [D, D+S), then per program p: own eligibility D+S+3p, final
+// decision D+S+3p+1, amount and members D+S+3p+2.
+ProgramGraph::ProgramGraph(const ir::RuleSet& r, bool exclusions) : rs(r), D(int(r.defs.size())), S(int(r.standards.size())) {
+  out.resize(D + S + 3 * r.programs.size());
+  for (int d = 0; d < D; ++d) {
+    refs(rs.defs[d].value, d);
     for (const auto& e : rs.defs[d].exceptions) {
-      g.refs(e.when, d);
-      g.refs(e.value, d);
+      refs(e.when, d);
+      refs(e.value, d);
     }
   }
-  for (int s = 0; s < g.S; ++s)
+  for (int s = 0; s < S; ++s) {
     for (const auto& row : rs.standards[s].rows)
-      for (const auto& v : row.values) g.refs(v.expr, g.D + s);
-  for (std::size_t p = 0; p < rs.programs.size(); ++p) {
-    int v = g.D + g.S + int(p);
-    const auto& pr = rs.programs[p];
-    for (int n : {pr.eligible, pr.amount, pr.members}) g.refs(n, v);
-    for (const auto& e : pr.exceptions)
-      for (int n : {e.when, e.eligible, e.amount, e.members}) g.refs(n, v);
-    for (int q : pr.excluded_by) g.add(v, g.D + g.S + q);
+      for (const auto& v : row.values) refs(v.expr, D + s);
+    if (rs.standards[s].key_expr >= 0) refs(rs.standards[s].key_expr, D + s);
   }
+  for (std::size_t p = 0; p < rs.programs.size(); ++p) {
+    const auto& pr = rs.programs[p];
+    int own = own_vertex(int(p)), fin = final_vertex(int(p)), amt = amount_vertex(int(p));
+    refs(pr.eligible, own);
+    for (const auto& e : pr.exceptions)
+      if (e.eligible >= 0) {
+        refs(e.when, own);
+        refs(e.eligible, own);
+      }
+    add(fin, own);
+    // A program that takes precedence is decided first; a member program over a household program is checked
+    // after the household program's members are known (the rules leave its persons out).
+    for (int q : pr.excluded_by)
+      if (exclusions) add(rs.programs[q].entity != pr.entity && pr.entity == rs.root_entity ? amt : fin, amount_vertex(q));
+    add(amt, fin);
+    for (int n : {pr.amount, pr.members}) refs(n, amt);
+    for (const auto& e : pr.exceptions)
+      if (e.amount >= 0 || e.members >= 0) {
+        refs(e.when, amt);
+        refs(e.amount, amt);
+        refs(e.members, amt);
+      }
+    for (const auto& w : pr.warnings) refs(w.when, amt);
+    for (const auto& w : pr.reviews) refs(w.when, amt);
+  }
+  for (const ir::Combination& c : rs.combinations) {
+    if (c.kind != ir::CombinationKind::Choice) continue;
+    for (std::size_t i = 0; i < c.programs.size(); ++i) {
+      int fin = final_vertex(c.programs[i]);
+      for (std::size_t j = 0; j < c.programs.size(); ++j) {
+        refs(c.chosen_when[j], fin);
+        if (j != i) add(fin, own_vertex(c.programs[j]));
+      }
+    }
+  }
+}
+
+void ProgramGraph::refs(int node, int from) {
+  if (node < 0) return;
+  const ir::ExprNode& n = rs.nodes[node];
+  if (n.op == ir::Op::Def) add(from, n.a);
+  if (n.op == ir::Op::StandardRef) add(from, D + n.a);
+  if (n.op == ir::Op::ProgramEligible || n.op == ir::Op::ProgramAmount) add(from, amount_vertex(n.a));
+  for (int k : n.kids) refs(k, from);
+}
+
+void ProgramGraph::add(int from, int to) {
+  for (int x : out[from])
+    if (x == to) return;
+  out[from].push_back(to);
+}
+
+std::string ProgramGraph::name(int v) const {
+  if (v < D) return rs.entities[rs.defs[v].entity].name + "." + rs.defs[v].name;
+  if (v < D + S) return "standard " + rs.standards[v - D].name;
+  int p = (v - D - S) / 3, part = (v - D - S) % 3;
+  std::string n = "program " + rs.programs[p].name;
+  if (part == 0) return n + " (its own conditions)";
+  if (part == 1) return n + " (after exclusions and choices)";
+  return n;
+}
+
+SourceSpan ProgramGraph::span(int v) const {
+  if (v < D) return rs.defs[v].span;
+  if (v < D + S) return rs.standards[v - D].span;
+  return rs.programs[(v - D - S) / 3].span;
+}
+
+bool ProgramGraph::reaches(int from, int to) const {
+  std::vector<bool> seen(out.size(), false);
+  std::vector<int> todo = {from};
+  while (!todo.empty()) {
+    int v = todo.back();
+    todo.pop_back();
+    if (v == to) return true;
+    if (seen[v]) continue;
+    seen[v] = true;
+    for (int w : out[v]) todo.push_back(w);
+  }
+  return false;
+}
+
+void check_cycles(const ir::RuleSet& rs, DiagnosticSink& sink) {
+  ProgramGraph g(rs, true);
   // Depth-first search; a grey vertex met again closes a cycle.
   std::vector<int> colour(g.out.size(), 0), stack;
   std::vector<bool> reported(g.out.size(), false);

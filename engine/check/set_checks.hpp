@@ -8,8 +8,31 @@
 
 namespace entitle::check {
 
+/// The dependency graph of a rule set: definitions, standards, and three vertices per program (its own
+/// eligibility, its final decision after exclusions and choices, its amount and members).
+struct ProgramGraph {
+  const ir::RuleSet& rs;
+  int D, S;
+  std::vector<std::vector<int>> out;
+
+  /// `exclusions`: include the edges of declared exclusions (for cycles), or only what the rules read.
+  ProgramGraph(const ir::RuleSet& r, bool exclusions);
+  int own_vertex(int p) const { return D + S + 3 * p; }
+  int final_vertex(int p) const { return D + S + 3 * p + 1; }
+  int amount_vertex(int p) const { return D + S + 3 * p + 2; }
+  void refs(int node, int from);
+  void add(int from, int to);
+  std::string name(int v) const;
+  SourceSpan span(int v) const;
+  bool reaches(int from, int to) const;
+};
+
 /// Definitions, standards and programs that depend on each other in a circle (names the whole circle).
 void check_cycles(const ir::RuleSet& rs, DiagnosticSink& sink);
+/// Every pair of programs declared once (exclusive, choice, compatible or top_up); an exclusive member program over
+/// a household program must keep its persons out of the household program's members; a top-up must read what it
+/// tops up.
+void check_combinations(const ir::RuleSet& rs, DiagnosticSink& sink);
 /// Each standard's values per region and key: oldest first, no two in force at once; gaps are warnings.
 void check_timelines(const ir::RuleSet& rs, DiagnosticSink& sink);
 /// Decision tables: rows that leave inputs unmatched (gaps) and, for hit policy unique, rows that overlap.

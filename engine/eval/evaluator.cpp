@@ -25,23 +25,40 @@ struct DefSlot {
   std::uint8_t state = 0;  // 0 not computed, 1 computing, 2 done
   Value value;
   int trace = -1;
+  std::vector<int> stale;  // stale standard values it used (ids into Run::stale_uses_)
 };
 
 struct ProgramSlot {
-  std::uint8_t state = 0;
-  Value eligible;
-  Value amount;  // Num, or Missing
+  std::uint8_t state = 0;      // the final decision: 0 not computed, 1 computing, 2 done
+  std::uint8_t own_state = 0;  // the program's own conditions
+  Value own_eligible;          // on its own conditions, before exclusions and choices
+  const ir::ExceptionDef* own_exception = nullptr;
+  std::vector<int> own_stale;
+  Value eligible;  // final: true (granted), false (not granted, excluded, or awaiting a choice), Missing
+  DecisionKind kind = DecisionKind::NotGranted;
+  Value amount;  // Num, or Missing; for ChoiceNeeded the amount if chosen
   const std::vector<const Instance*>* members = nullptr;
   const ir::ExceptionDef* exception = nullptr;  // the exception that decided it
-  int excluded_by = -1;                         // program granted instead
+  int excluded_by = -1;                         // program granted (or chosen) instead
+  const ir::Combination* choice = nullptr;      // ChoiceNeeded: the choice to be made
+  bool top_up_zero = false;                     // a top-up with nothing left to top up
   int trace = -1;
   int eligibility_node = -1;                    // the clause that decided eligibility
+  std::vector<int> stale;
 };
 
 struct CachedStandard {
   int key;
   Value value;
   int trace;
+  int stale;  // id of the stale value used, or -1
+};
+
+/// A standard value used past its renewal.
+struct StaleUse {
+  int standard;
+  const ir::StandardRow* row;
+  const ir::StandardValue* value;
 };
 
 }  // namespace
@@ -53,6 +70,8 @@ struct EvalScratch::Impl {
   std::vector<const Instance*> locals;
   std::deque<MissingSet> missing;
   std::deque<std::vector<const Instance*>> lists;
+  std::vector<int> stale_stack;
+  std::vector<StaleUse> stale_uses;
 };
 
 EvalScratch::EvalScratch() : impl(std::make_unique<Impl>()) {}
@@ -62,11 +81,13 @@ namespace {
 
 class Run {
 public:
-  Run(const ir::RuleSet& rs, const std::vector<std::vector<const ir::StandardRow*>>& rows, const Household& hh,
-      Month month, bool trace, Coverage* coverage, EvalScratch::Impl& scratch)
-      : rs_(rs), rows_(rows), hh_(hh), month_(month), day_(month.first_day()), tracing_(trace), cov_(coverage),
+  Run(const ir::RuleSet& rs, const EvalPlan& plan, const Household& hh, Month month, bool trace, Coverage* coverage,
+      EvalScratch::Impl& scratch)
+      : rs_(rs), plan_(plan), rows_(plan.rows), hh_(hh), month_(month), day_(month.first_day()), tracing_(trace), cov_(coverage),
         defs_(scratch.defs), programs_(scratch.programs), standards_(scratch.standards), locals_(scratch.locals),
-        missing_(scratch.missing), lists_(scratch.lists) {
+        missing_(scratch.missing), lists_(scratch.lists), stale_stack_(scratch.stale_stack), stale_uses_(scratch.stale_uses) {
+    stale_stack_.clear();
+    stale_uses_.clear();
     defs_.assign(hh.instances.size() * rs.defs.size(), DefSlot{});
     programs_.assign(hh.instances.size() * rs.programs.size(), ProgramSlot{});
     standards_.resize(rs.standards.size());
@@ -85,6 +106,9 @@ public:
     out.trace = std::move(trace_);
     return out;
   }
+
+  /// A definition's value for one instance, for tests that pin intermediate values.
+  Value probe(int def, const Instance* inst) { return definition(def, inst); }
 
 private:
   // ------------------------------------------------------------------ missing facts
@@ -199,6 +223,7 @@ private:
       case Op::ProgramAmount: {
         Value who = eval(n.kids[0], self);
         if (who.is_missing()) return who;
+        if (n.flag) return household_program_for_member(n, who.instance());
         ProgramSlot& ps = program(n.a, who.instance());
         if (n.op == Op::ProgramEligible) return ps.eligible;
         if (ps.eligible.is_missing()) return ps.eligible;
@@ -506,6 +531,7 @@ private:
     DefSlot& slot = defs_[inst->index * rs_.defs.size() + d];
     if (slot.state == 2) {
       if (tracing_ && slot.trace >= 0) trace_link(slot.trace);
+      stale_merge(slot.stale);
       return slot.value;
     }
     const ir::Definition& def = rs_.defs[d];
@@ -514,6 +540,7 @@ private:
     int tid = tracing_ ? trace_open(TraceNode::Kind::Definition, d, inst) : -1;
     const ir::ExceptionDef* applied = nullptr;
     Value v;
+    std::size_t frame = stale_stack_.size();
     try {
       v = decide_with_exceptions(def.value, def.exceptions, inst, &ir::ExceptionDef::value, "", def.name, def.span, applied);
     } catch (...) {
@@ -521,6 +548,7 @@ private:
       if (tidy(tid)) {}
       throw;
     }
+    stale_close(frame, slot.stale);
     slot.state = 2;
     slot.value = v;
     slot.trace = tid;
@@ -585,11 +613,13 @@ private:
   Value standard(int s, int key) {
     bool memo = key == -1 || (rs_.standards[s].key_expr >= 0);
     auto& cache = standards_[s];
-    for (const auto& [k, v, tid] : cache)
+    for (const auto& [k, v, tid, stale_id] : cache)
       if (memo && k == key) {
         if (tracing_ && tid >= 0) trace_link(tid);
+        if (stale_id >= 0) stale_stack_.push_back(stale_id);
         return v;
       }
+    int stale_id = -1;
     const ir::Standard& st = rs_.standards[s];
     if (cov_) cov_->standard_used[s] = true;
     int tid = tracing_ ? trace_open(TraceNode::Kind::Standard, s, nullptr) : -1;
@@ -619,6 +649,18 @@ private:
           tn.value_cite = in_force->cite;
           tn.subject = key_name;
         }
+        if (in_force->expr >= 0 && st.renewal_months > 0 && !in_force->until &&
+            !(day_ < add_months(in_force->from, st.renewal_months))) {
+          // Used past its renewal: still the amount, but provisional (or undetermined with --strict-standards).
+          stale_id = stale_use(s, row, in_force);
+          if (plan_.strict_standards) {
+            result = missing_fact("standard " + st.name + " for " + (prefix.empty() ? "all regions" : prefix) +
+                                  (key_name.empty() ? "" : " " + key_name) + " from " + in_force->from.to_string() +
+                                  " is stale (to be renewed every " + std::to_string(st.renewal_months) +
+                                  " months; --strict-standards)");
+            break;
+          }
+        }
         if (in_force->expr < 0) {
           result = missing_fact("standard " + st.name + " for " + (prefix.empty() ? "all regions" : prefix) +
                                 (key_name.empty() ? "" : " " + key_name) + " from " + in_force->from.to_string() +
@@ -641,8 +683,45 @@ private:
       trace_[tid].value = result.is_missing() ? "undetermined" : format_value(rs_, st.type, result);
       stack_.pop_back();
     }
-    if (memo) cache.push_back({key, result, tid});
+    if (stale_id >= 0) stale_stack_.push_back(stale_id);
+    if (memo) cache.push_back({key, result, tid, stale_id});
     return result;
+  }
+
+  // ------------------------------------------------------------------ stale standard values
+  int stale_use(int s, const ir::StandardRow* row, const ir::StandardValue* v) {
+    for (std::size_t i = 0; i < stale_uses_.size(); ++i)
+      if (stale_uses_[i].value == v) return int(i);
+    stale_uses_.push_back({s, row, v});
+    return int(stale_uses_.size()) - 1;
+  }
+  /// The stale values used since `frame`, de-duplicated; they stay on the stack for the enclosing computation.
+  void stale_close(std::size_t frame, std::vector<int>& into) {
+    if (stale_stack_.size() == frame) {
+      into.clear();
+      return;
+    }
+    into.assign(stale_stack_.begin() + long(frame), stale_stack_.end());
+    std::sort(into.begin(), into.end());
+    into.erase(std::unique(into.begin(), into.end()), into.end());
+    stale_stack_.resize(frame);
+    stale_stack_.insert(stale_stack_.end(), into.begin(), into.end());
+  }
+  void stale_merge(const std::vector<int>& ids) { stale_stack_.insert(stale_stack_.end(), ids.begin(), ids.end()); }
+
+  StaleValue stale_value(int id) const {
+    const StaleUse& u = stale_uses_[id];
+    const ir::Standard& st = rs_.standards[u.standard];
+    StaleValue v;
+    v.standard = st.name;
+    v.label = st.label;
+    v.region = u.row->region.empty() ? "all" : u.row->region;
+    v.key = u.row->key >= 0 && st.key_enum >= 0 ? rs_.enums[st.key_enum].values[u.row->key] : "";
+    v.from = u.value->from.to_string();
+    v.cite = u.value->cite.empty() ? st.cite : u.value->cite;
+    v.renewal = st.renewal_months == 12 ? "yearly" : st.renewal_months == 6 ? "half_yearly"
+                                                                            : std::to_string(st.renewal_months) + " months";
+    return v;
   }
 
   // ------------------------------------------------------------------ programs
@@ -651,23 +730,49 @@ private:
     return &hh_.root();
   }
 
+  /// eligible(dibao, member) / amount(dibao, member): whether a household program covers this member, and the
+  /// member's equal share of its amount (0 when not covered).
+  Value household_program_for_member(const ir::ExprNode& n, const Instance* member) {
+    ProgramSlot& ps = program(n.a, &hh_.root());
+    if (ps.eligible.is_missing()) return ps.eligible;
+    bool covered = false;
+    std::size_t count = 0;
+    if (ps.eligible.flag) {
+      if (ps.members) {
+        count = ps.members->size();
+        covered = std::find(ps.members->begin(), ps.members->end(), member) != ps.members->end();
+      } else {
+        for (std::size_t i = 1; i < hh_.instances.size(); ++i)
+          if (hh_.instances[i].entity == member->entity && is_member(hh_.instances[i])) ++count;
+        covered = true;
+      }
+    }
+    if (n.op == Op::ProgramEligible) return Value::boolean(covered);
+    if (!covered || count == 0) return Value::number(Rational(0));
+    if (ps.amount.is_missing()) return ps.amount;
+    return Value::number(ps.amount.num / Rational(std::int64_t(count)));
+  }
+
   ProgramSlot& program(int p, const Instance* inst) {
     ProgramSlot& slot = programs_[inst->index * rs_.programs.size() + p];
     if (slot.state == 2) {
       if (tracing_ && slot.trace >= 0) trace_link(slot.trace);
+      stale_merge(slot.stale);
       return slot;
     }
     const ir::ProgramDef& pd = rs_.programs[p];
     if (slot.state == 1) throw Failure{"program '" + pd.name + "' depends on itself", {pd.span}};
     slot.state = 1;
     int tid = tracing_ ? trace_open(TraceNode::Kind::Program, p, inst) : -1;
+    std::size_t frame = stale_stack_.size();
     try {
-      decide_program(pd, inst, slot);
+      decide_program(p, pd, inst, slot);
     } catch (...) {
       slot.state = 0;
       tidy(tid);
       throw;
     }
+    stale_close(frame, slot.stale);
     slot.state = 2;
     slot.trace = tid;
     if (cov_ && !slot.eligible.is_missing()) {
@@ -675,8 +780,16 @@ private:
       if (slot.exception) cov_->program_exception_applied[p][slot.exception - pd.exceptions.data()] = true;
     }
     if (tid >= 0) {
-      std::string v = slot.eligible.is_missing() ? "undetermined" : slot.eligible.flag ? "eligible" : "not eligible";
-      if (!slot.eligible.is_missing() && slot.eligible.flag && slot.amount.tag == Tag::Num)
+      std::string v;
+      switch (slot.kind) {
+        case DecisionKind::Granted: v = "eligible"; break;
+        case DecisionKind::AmountUndetermined: v = "eligible, amount undetermined"; break;
+        case DecisionKind::NotGranted: v = "not eligible"; break;
+        case DecisionKind::Undetermined: v = "undetermined"; break;
+        case DecisionKind::Excluded: v = "excluded by " + rs_.programs[slot.excluded_by].name; break;
+        case DecisionKind::ChoiceNeeded: v = "choice needed"; break;
+      }
+      if ((slot.kind == DecisionKind::Granted || slot.kind == DecisionKind::ChoiceNeeded) && slot.amount.tag == Tag::Num)
         v += ", " + format_value(rs_, ir::Type::of(TypeKind::Money), slot.amount);
       trace_[tid].value = v;
       if (slot.exception) trace_[tid].exception = slot.exception->name;
@@ -685,26 +798,86 @@ private:
     return slot;
   }
 
-  void decide_program(const ir::ProgramDef& pd, const Instance* inst, ProgramSlot& slot) {
-    // A program granted instead excludes this one for the same person or household.
+  /// The program's own conditions: its eligibility clause and the exceptions that override it.
+  const Value& own_eligibility(int p, const Instance* inst) {
+    ProgramSlot& slot = programs_[inst->index * rs_.programs.size() + p];
+    if (slot.own_state == 2) {
+      stale_merge(slot.own_stale);
+      return slot.own_eligible;
+    }
+    const ir::ProgramDef& pd = rs_.programs[p];
+    if (slot.own_state == 1) throw Failure{"program '" + pd.name + "' depends on itself", {pd.span}};
+    slot.own_state = 1;
+    std::size_t frame = stale_stack_.size();
+    const ir::ExceptionDef* applied = nullptr;
+    try {
+      slot.own_eligible = decide_with_exceptions(pd.eligible, pd.exceptions, inst, &ir::ExceptionDef::eligible,
+                                                 "the eligibility of ", pd.name, pd.span, applied);
+    } catch (...) {
+      slot.own_state = 0;
+      throw;
+    }
+    stale_close(frame, slot.own_stale);
+    slot.own_exception = applied;
+    slot.eligibility_node = applied ? applied->eligible : pd.eligible;
+    slot.own_state = 2;
+    return slot.own_eligible;
+  }
+
+  void undetermined(ProgramSlot& slot, const Value& why) {
+    slot.eligible = why;
+    slot.kind = DecisionKind::Undetermined;
+  }
+
+  void decide_program(int p, const ir::ProgramDef& pd, const Instance* inst, ProgramSlot& slot) {
+    Value own = own_eligibility(p, inst);
+    slot.exception = slot.own_exception;
+    if (own.is_missing()) return undetermined(slot, own);
+    if (!own.flag) {
+      slot.eligible = own;
+      slot.kind = DecisionKind::NotGranted;
+      return;
+    }
+    // A program that takes precedence, granted to the same person or household, excludes this one.
     for (int q : pd.excluded_by) {
-      ProgramSlot& other = program(q, instance_for(rs_.programs[q].entity, inst));
-      if (other.eligible.is_missing()) {
-        slot.eligible = other.eligible;
-        return;
-      }
-      if (other.eligible.flag) {
+      const ir::ProgramDef& qd = rs_.programs[q];
+      if (qd.entity != pd.entity && pd.entity == rs_.root_entity) continue;  // the rules leave those persons out; checked below
+      ProgramSlot& other = program(q, instance_for(qd.entity, inst));
+      if (other.eligible.is_missing()) return undetermined(slot, other.eligible);
+      bool applies = other.eligible.flag;
+      if (applies && qd.entity != pd.entity)  // a household program over a person: only if it covers them
+        applies = !other.members || std::find(other.members->begin(), other.members->end(), inst) != other.members->end();
+      if (applies) {
         slot.eligible = Value::boolean(false);
+        slot.kind = DecisionKind::Excluded;
         slot.excluded_by = q;
         return;
       }
     }
-    const ir::ExceptionDef* applied = nullptr;
-    slot.eligible = decide_with_exceptions(pd.eligible, pd.exceptions, inst, &ir::ExceptionDef::eligible,
-                                           "the eligibility of ", pd.name, pd.span, applied);
-    slot.eligibility_node = applied ? applied->eligible : pd.eligible;
-    slot.exception = applied;
-    if (slot.eligible.is_missing() || !slot.eligible.flag) return;
+    // Choices the family makes (e.g. 孤儿保障 or 特困供养): the recorded choice decides; without one, neither is paid.
+    for (const auto& [c, mine] : plan_.choices[p]) {
+      Value chosen_me = eval(c->chosen_when[mine], inst);
+      if (chosen_me.is_missing()) return undetermined(slot, chosen_me);
+      if (chosen_me.flag) continue;
+      bool pending = false;
+      for (std::size_t j = 0; j < c->programs.size(); ++j) {
+        if (int(j) == mine) continue;
+        Value chosen = eval(c->chosen_when[j], inst);
+        if (chosen.is_missing()) return undetermined(slot, chosen);
+        if (chosen.flag) {
+          slot.eligible = Value::boolean(false);
+          slot.kind = DecisionKind::Excluded;
+          slot.excluded_by = c->programs[j];
+          return;
+        }
+        const Value& other = own_eligibility(c->programs[j], inst);
+        if (other.is_missing()) return undetermined(slot, other);
+        pending = pending || other.flag;
+      }
+      if (pending && !slot.choice) slot.choice = c;
+    }
+    slot.eligible = Value::boolean(slot.choice == nullptr);
+    slot.kind = slot.choice ? DecisionKind::ChoiceNeeded : DecisionKind::Granted;
     const ir::ExceptionDef* applied_amount = nullptr;
     slot.amount = decide_with_exceptions(pd.amount, pd.exceptions, inst, &ir::ExceptionDef::amount,
                                          "the amount of ", pd.name, pd.span, applied_amount);
@@ -717,6 +890,15 @@ private:
       if (slot.amount.num.sign() < 0)
         throw Failure{"the amount of program '" + pd.name + "' is negative (" + slot.amount.num.to_string() + ")",
                       {rs_.nodes[pd.amount].span}};
+      if (plan_.top_up[p] && slot.amount.num.sign() == 0 && slot.kind == DecisionKind::Granted) {
+        // A top-up with nothing left to top up is not granted.
+        slot.eligible = Value::boolean(false);
+        slot.kind = DecisionKind::NotGranted;
+        slot.top_up_zero = true;
+        return;
+      }
+    } else if (slot.kind == DecisionKind::Granted) {
+      slot.kind = DecisionKind::AmountUndetermined;
     }
     if (pd.entity == rs_.root_entity) {
       const ir::ExceptionDef* applied_members = nullptr;
@@ -727,6 +909,69 @@ private:
                                              "the members of ", pd.name, pd.span, applied_members)
                     : Value();
       if (m.tag == Tag::List) slot.members = &m.list();
+      // A person granted a member program declared exclusive over this one must not be among its members.
+      for (int q : pd.excluded_by) {
+        if (rs_.programs[q].entity == pd.entity || !slot.members) continue;
+        for (const Instance* who : *slot.members) {
+          ProgramSlot& other = program(q, who);
+          if (!other.eligible.is_missing() && other.eligible.flag)
+            throw Failure{who->id + " is granted '" + rs_.programs[q].name + "' and counted in '" + pd.name +
+                              "', which are declared exclusive: leave persons granted '" + rs_.programs[q].name +
+                              "' out of the members of '" + pd.name + "'",
+                          {pd.span}};
+        }
+      }
+    }
+  }
+
+  std::string choice_fact(const ir::Combination& c, const Instance* inst) const {
+    std::string names;
+    for (int q : c.programs) names += (names.empty() ? "" : " / ") + rs_.programs[q].name;
+    std::string who = inst->path.empty() ? "household" : inst->path;
+    return who + ": choice " + names + " (需家庭选择其一并记录)";
+  }
+
+  MemberDecision member_decision(const ProgramSlot& s, const Instance& inst) {
+    MemberDecision d;
+    d.member = inst.id;
+    d.kind = s.kind;
+    if (s.exception) d.exception = s.exception->name;
+    if (s.excluded_by >= 0) d.excluded_by = rs_.programs[s.excluded_by].name;
+    if (s.eligible.is_missing()) d.missing = s.eligible.missing_facts();
+    else if (s.amount.is_missing() && (s.kind == DecisionKind::AmountUndetermined || s.kind == DecisionKind::ChoiceNeeded))
+      d.missing = s.amount.missing_facts();
+    if ((s.kind == DecisionKind::Granted || s.kind == DecisionKind::ChoiceNeeded) && s.amount.tag == Tag::Num) d.amount = s.amount.num;
+    if (s.choice) {
+      for (int q : s.choice->programs) d.choice.push_back(rs_.programs[q].name);
+      d.missing.insert(d.missing.begin(), choice_fact(*s.choice, &inst));
+    }
+    return d;
+  }
+
+  void note_stale(Entitlement& e, const std::vector<int>& ids) {
+    for (int id : ids) {
+      StaleValue v = stale_value(id);
+      bool seen = false;
+      for (const auto& x : e.stale) seen = seen || (x.standard == v.standard && x.region == v.region && x.key == v.key && x.from == v.from);
+      if (!seen) e.stale.push_back(std::move(v));
+    }
+  }
+
+  /// Raises a program's warnings or review reasons whose condition holds (for a member program: for any member).
+  void raise(const ir::ProgramDef& pd, const std::vector<ir::WarningDef>& list, std::vector<std::string>& into) {
+    for (const ir::WarningDef& w : list) {
+      bool raised = false;
+      if (pd.entity == rs_.root_entity) {
+        Value v = eval(w.when, &hh_.root());
+        raised = !v.is_missing() && v.flag;
+      } else {
+        for (const Instance& inst : hh_.instances) {
+          if (inst.entity != pd.entity) continue;
+          Value v = eval(w.when, &inst);
+          if (!v.is_missing() && v.flag) raised = true;
+        }
+      }
+      if (raised) into.push_back(w.message);
     }
   }
 
@@ -738,63 +983,79 @@ private:
       out.errors.push_back({pd.name, f.message, f.spans});
       e.eligible.reset();
       e.missing.clear();
+      e.kind = DecisionKind::Undetermined;
     };
+    stale_stack_.clear();
     try {
       if (pd.entity == rs_.root_entity) {
         ProgramSlot& s = program(p, &hh_.root());
         if (s.trace >= 0) e.trace_nodes.push_back(s.trace);
         fill(e, s, &hh_.root());
+        note_stale(e, s.stale);
         if (e.eligible && *e.eligible) {
           if (s.members) for (const Instance* m : *s.members) e.members.push_back(m->id);
           else for (std::size_t i = 1; i < hh_.instances.size(); ++i)
             if (hh_.instances[i].entity != rs_.root_entity && is_member(hh_.instances[i])) e.members.push_back(hh_.instances[i].id);
         }
       } else {
-        bool any_yes = false, any_unknown = false;
-        MissingSet missing;
+        bool any_yes = false, any_unknown = false, any_choice = false, any_excluded = false;
+        MissingSet missing, choice_missing;
         for (const Instance& inst : hh_.instances) {
           if (inst.entity != pd.entity) continue;
           ProgramSlot& s = program(p, &inst);
           if (s.trace >= 0) e.trace_nodes.push_back(s.trace);
-          if (s.eligible.is_missing()) {
-            any_unknown = true;
-            missing.insert(missing.end(), s.eligible.missing_facts().begin(), s.eligible.missing_facts().end());
-          } else if (!s.eligible.flag) {
-            if (tracing_ && s.eligibility_node >= 0 && s.excluded_by < 0) why_not(s.eligibility_node, &inst, e.failed);
-            if (s.excluded_by >= 0) e.excluded_by = rs_.programs[s.excluded_by].name;
-          } else if (s.eligible.flag) {
-            any_yes = true;
-            e.members.push_back(inst.id);
-            if (s.amount.is_missing()) {
-              any_unknown = true;
-              missing.insert(missing.end(), s.amount.missing_facts().begin(), s.amount.missing_facts().end());
-            } else {
+          note_stale(e, s.stale);
+          MemberDecision md = member_decision(s, inst);
+          MissingSet& into = s.kind == DecisionKind::ChoiceNeeded ? choice_missing : missing;
+          into.insert(into.end(), md.missing.begin(), md.missing.end());
+          switch (s.kind) {
+            case DecisionKind::Granted:
+              any_yes = true;
+              e.members.push_back(inst.id);
               e.by_member.push_back({inst.id, s.amount.num});
               e.amount = e.amount + s.amount.num;
-            }
+              break;
+            case DecisionKind::AmountUndetermined:
+              any_yes = any_unknown = true;
+              e.members.push_back(inst.id);
+              break;
+            case DecisionKind::Undetermined: any_unknown = true; break;
+            case DecisionKind::ChoiceNeeded:
+              any_choice = true;
+              e.option_amount = e.option_amount + md.amount;
+              if (e.choice.empty()) e.choice = md.choice;
+              break;
+            case DecisionKind::Excluded:
+              any_excluded = true;
+              e.excluded_by = md.excluded_by;
+              break;
+            case DecisionKind::NotGranted:
+              if (tracing_ && s.eligibility_node >= 0 && !s.top_up_zero) why_not(s.eligibility_node, &inst, e.failed);
+              if (s.top_up_zero) e.failed.push_back(top_up_zero_reason(pd, &inst));
+              break;
           }
+          e.member_decisions.push_back(std::move(md));
+        }
+        if (any_yes) e.eligible = true;
+        else if (!any_unknown && !any_choice) e.eligible = false;
+        e.kind = any_yes ? (any_unknown ? DecisionKind::AmountUndetermined : DecisionKind::Granted)
+                 : any_unknown ? DecisionKind::Undetermined
+                 : any_choice  ? DecisionKind::ChoiceNeeded
+                 : any_excluded ? DecisionKind::Excluded
+                                : DecisionKind::NotGranted;
+        // A choice still open for one member is the decision only when nobody is granted; otherwise it is shown
+        // per member (member_decisions) and the granted amount stands.
+        if (e.kind == DecisionKind::ChoiceNeeded) missing.insert(missing.end(), choice_missing.begin(), choice_missing.end());
+        else {
+          e.choice.clear();
+          e.option_amount = Rational(0);
         }
         std::sort(missing.begin(), missing.end());
         missing.erase(std::unique(missing.begin(), missing.end()), missing.end());
         e.missing = missing;
-        if (any_yes) e.eligible = true;
-        else if (!any_unknown) e.eligible = false;
       }
-      for (const ir::WarningDef& w : pd.warnings) {
-        const Instance* where = pd.entity == rs_.root_entity ? &hh_.root() : nullptr;
-        bool raised = false;
-        if (where) {
-          Value v = eval(w.when, where);
-          raised = !v.is_missing() && v.flag;
-        } else {
-          for (const Instance& inst : hh_.instances) {
-            if (inst.entity != pd.entity) continue;
-            Value v = eval(w.when, &inst);
-            if (!v.is_missing() && v.flag) raised = true;
-          }
-        }
-        if (raised) e.warnings.push_back(w.message);
-      }
+      raise(pd, pd.warnings, e.warnings);
+      raise(pd, pd.reviews, e.review);
     } catch (const Failure& f) {
       fail(f);
     } catch (const ArithmeticOverflow& x) {
@@ -805,6 +1066,14 @@ private:
     return e;
   }
 
+  FailedCondition top_up_zero_reason(const ir::ProgramDef& pd, const Instance* inst) const {
+    FailedCondition fc;
+    fc.subject = inst->path.empty() ? "household" : inst->path;
+    fc.span = rs_.nodes[pd.amount].span;
+    fc.lhs = "补差金额为 0.00：已领取的待遇不低于标准";
+    return fc;
+  }
+
   bool is_member(const Instance& inst) const {
     int f = rs_.entities[rs_.root_entity].find_field("members");
     if (f < 0) return false;
@@ -812,15 +1081,24 @@ private:
   }
 
   void fill(Entitlement& e, ProgramSlot& s, const Instance* inst) {
+    e.kind = s.kind;
     if (s.exception) e.exception = s.exception->name;
     if (s.excluded_by >= 0) e.excluded_by = rs_.programs[s.excluded_by].name;
     if (s.eligible.is_missing()) {
       e.missing = s.eligible.missing_facts();
       return;
     }
+    if (s.kind == DecisionKind::ChoiceNeeded) {
+      for (int q : s.choice->programs) e.choice.push_back(rs_.programs[q].name);
+      e.missing.push_back(choice_fact(*s.choice, inst));
+      if (s.amount.tag == Tag::Num) e.option_amount = s.amount.num;
+      else e.missing.insert(e.missing.end(), s.amount.missing_facts().begin(), s.amount.missing_facts().end());
+      return;
+    }
     e.eligible = s.eligible.flag;
     if (!s.eligible.flag) {
-      if (tracing_ && s.eligibility_node >= 0 && s.excluded_by < 0) why_not(s.eligibility_node, inst, e.failed);
+      if (tracing_ && s.eligibility_node >= 0 && s.excluded_by < 0 && !s.top_up_zero) why_not(s.eligibility_node, inst, e.failed);
+      if (s.top_up_zero) e.failed.push_back(top_up_zero_reason(rs_.programs[e.program], inst));
       return;
     }
     if (s.amount.is_missing()) e.missing = s.amount.missing_facts();
@@ -870,6 +1148,7 @@ private:
   }
 
   const ir::RuleSet& rs_;
+  const EvalPlan& plan_;
   const std::vector<std::vector<const ir::StandardRow*>>& rows_;
   const Household& hh_;
   Month month_;
@@ -882,6 +1161,8 @@ private:
   std::vector<const Instance*>& locals_;
   std::deque<MissingSet>& missing_;
   std::deque<std::vector<const Instance*>>& lists_;
+  std::vector<int>& stale_stack_;
+  std::vector<StaleUse>& stale_uses_;
   std::vector<TraceNode> trace_;
   std::vector<int> stack_;
 };
@@ -914,7 +1195,14 @@ Evaluator::Evaluator(const ir::RuleSet& rs) : rs_(rs) {
       if (a->region.size() != b->region.size()) return a->region.size() > b->region.size();
       return a->key > b->key;  // a row for a key before a row for any key (-1)
     });
-    rows_by_specificity_.push_back(std::move(rows));
+    plan_.rows.push_back(std::move(rows));
+  }
+  plan_.choices.resize(rs.programs.size());
+  plan_.top_up.assign(rs.programs.size(), false);
+  for (const ir::Combination& c : rs.combinations) {
+    if (c.kind == ir::CombinationKind::Choice)
+      for (std::size_t i = 0; i < c.programs.size(); ++i) plan_.choices[c.programs[i]].push_back({&c, int(i)});
+    if (c.kind == ir::CombinationKind::TopUp) plan_.top_up[c.programs[0]] = true;
   }
 }
 
@@ -925,8 +1213,35 @@ HouseholdResult Evaluator::evaluate(const Household& hh, Month month, bool expla
 
 HouseholdResult Evaluator::evaluate(const Household& hh, Month month, bool explain, Coverage* coverage,
                                     EvalScratch& scratch) const {
-  Run run(rs_, rows_by_specificity_, hh, month, explain, coverage, *scratch.impl);
+  Run run(rs_, plan_, hh, month, explain, coverage, *scratch.impl);
   return run.go();
+}
+
+Evaluator::DefinitionValue Evaluator::evaluate_definition(const Household& hh, Month month, int def,
+                                                         const std::string& instance_id) const {
+  DefinitionValue out;
+  const ir::Definition& d = rs_.defs[def];
+  const Instance* inst = nullptr;
+  for (const Instance& i : hh.instances)
+    if (i.entity == d.entity && (d.entity == rs_.root_entity || i.id == instance_id)) inst = &i;
+  if (!inst) return out;
+  out.found = true;
+  EvalScratch scratch;
+  Run run(rs_, plan_, hh, month, false, nullptr, *scratch.impl);
+  try {
+    Value v = run.probe(def, inst);
+    if (v.is_missing()) {
+      out.undetermined = true;
+      return out;
+    }
+    out.text = format_value(rs_, d.type, v);
+    if (v.tag == Value::Tag::Num) out.number = v.num;
+  } catch (const Failure& f) {
+    out.error = f.message;
+  } catch (const std::exception& x) {
+    out.error = x.what();
+  }
+  return out;
 }
 
 Coverage Evaluator::empty_coverage() const {

@@ -1,6 +1,7 @@
 // household.cpp — validates a JSON record against the declared entities and builds its instances.
 #include "engine/eval/household.hpp"
 
+#include <algorithm>
 #include <set>
 
 #include "engine/values/calendar.hpp"
@@ -9,6 +10,64 @@ namespace entitle {
 namespace {
 
 using ir::TypeKind;
+
+bool ends_with(const std::string& s, const std::string& tail) {
+  return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+/// "urban（城市）、rural（农村）": the values with their labels, for messages.
+std::string values_with_labels(const ir::EnumDef& e) {
+  std::string s;
+  for (std::size_t i = 0; i < e.values.size(); ++i) {
+    s += (i ? "、" : "") + e.values[i];
+    if (i < e.value_labels.size() && e.value_labels[i] != e.values[i]) s += "（" + e.value_labels[i] + "）";
+  }
+  return s;
+}
+
+/// "a（标签 X）或 b（标签 X）"
+std::string named_values(const ir::EnumDef& e, const std::vector<int>& vs) {
+  std::string s;
+  for (std::size_t i = 0; i < vs.size(); ++i) {
+    s += (i ? " 或 " : "") + e.values[vs[i]];
+    if (std::size_t(vs[i]) < e.value_labels.size() && e.value_labels[vs[i]] != e.values[vs[i]])
+      s += "（标签“" + e.value_labels[vs[i]] + "”）";
+  }
+  return s;
+}
+
+/// The person or thing a field path is about, and the rest of the path: "members[P2].disability.grade" →
+/// {"成员 P2", "disability.grade"}; "supporters[1].of" → {"义务人 2", "of"}; "assets.deposits" → {"家庭", …}.
+std::pair<std::string, std::string> subject_of(const std::string& path) {
+  auto element = [&](const std::string& list, const std::string& who, bool one_based) -> std::optional<std::pair<std::string, std::string>> {
+    if (path.rfind(list + "[", 0) != 0) return std::nullopt;
+    std::size_t close = path.find(']');
+    if (close == std::string::npos) return std::nullopt;
+    std::string key = path.substr(list.size() + 1, close - list.size() - 1);
+    if (one_based && !key.empty() && key.size() < 9 && key.find_first_not_of("0123456789") == std::string::npos)
+      key = std::to_string(std::stol(key) + 1);
+    std::string rest = close + 1 < path.size() && path[close + 1] == '.' ? path.substr(close + 2) : path.substr(close + 1);
+    return std::make_pair(who + " " + key, rest);
+  };
+  if (auto m = element("members", "成员", false)) return *m;
+  if (auto s = element("supporters", "义务人", true)) return *s;
+  return {"家庭", path};
+}
+
+/// "成员 P2 的出生日期", "家庭的低保起始月份 (status.dibao_since)"
+std::string field_named(const std::string& path, const ir::FieldDef& fd) {
+  auto [who, rest] = subject_of(path);
+  std::string label = short_label(fd.label);
+  std::string sep = who == "家庭" ? "的" : " 的";
+  if (label.empty()) return who + sep + " " + rest;
+  return who + sep + label + (rest.find_first_of(".[") != std::string::npos ? " (" + rest + ")" : "");
+}
+
+/// "成员 P2 的 disability.grade"
+std::string field_path_named(const std::string& path) {
+  auto [who, rest] = subject_of(path);
+  return who + (who == "家庭" ? "的 " : " 的 ") + rest;
+}
 
 std::string expected_type(const ir::RuleSet& rs, const ir::Type& t) {
   switch (t.kind) {
@@ -42,6 +101,7 @@ public:
     }
     hh_.instances.emplace_back();
     build(0, rs_.root_entity, record, "");
+    check_household_rules();
   }
 
 private:
@@ -80,10 +140,59 @@ private:
         continue;
       }
       Value val;
-      if (convert(*v, fd.type, fpath, val)) set(inst_index, f, val);
+      if (convert(*v, fd.type, fpath, val) && within_bounds(fd, fpath, *v, val)) set(inst_index, f, val);
       if (fd.name == "id" && v->kind == JsonNode::Kind::String) hh_.instances[inst_index].id = v->text;
     }
     check_id_number(inst_index, ent, path);
+  }
+
+  /// The field's declared range (`grade : integer 1..4`; money is never negative unless its range allows it), birth
+  /// dates not after the month evaluated, dates not after today, months *_since not after either.
+  bool within_bounds(const ir::FieldDef& fd, const std::string& fpath, const JsonNode& written, const Value& val) {
+    switch (fd.type.kind) {
+      case TypeKind::Integer:
+      case TypeKind::Decimal:
+      case TypeKind::Money: {
+        std::optional<Rational> lo = fd.min;
+        if (!lo && fd.type.kind == TypeKind::Money) lo = Rational(0);
+        if ((lo && val.num < *lo) || (fd.max && *fd.max < val.num)) {
+          const char* what = fd.type.kind == TypeKind::Integer ? "整数" : fd.type.kind == TypeKind::Money ? "金额" : "数";
+          std::string want = lo && fd.max ? " " + lo->to_string() + "–" + fd.max->to_string() + " 之间的" + what
+                             : lo         ? "不小于 " + lo->to_string() + " 的" + what
+                                          : "不大于 " + fd.max->to_string() + " 的" + what;
+          fail(fpath, field_path_named(fpath) + " 为 " + written.text + "，应为" + want);
+          return false;
+        }
+        return true;
+      }
+      case TypeKind::Date: {
+        Date d{val.scalar};
+        if (options_.month && fd.name == "birth_date" && options_.month->last_day() < d) {
+          fail(fpath, field_named(fpath, fd) + " " + d.to_string() + " 晚于评估月份 " + options_.month->to_string());
+          return false;
+        }
+        if (options_.not_after && *options_.not_after < d) {
+          fail(fpath, field_named(fpath, fd) + " " + d.to_string() + " 晚于今天 " + options_.not_after->to_string());
+          return false;
+        }
+        return true;
+      }
+      case TypeKind::Month: {
+        if (!ends_with(fd.name, "_since")) return true;
+        Month m{val.scalar};
+        if (options_.month && *options_.month < m) {
+          fail(fpath, field_named(fpath, fd) + " " + m.to_string() + " 晚于评估月份 " + options_.month->to_string());
+          return false;
+        }
+        if (options_.not_after && Month::of(*options_.not_after) < m) {
+          fail(fpath, field_named(fpath, fd) + " " + m.to_string() + " 晚于本月 " + Month::of(*options_.not_after).to_string() +
+                          "（今天 " + options_.not_after->to_string() + "）");
+          return false;
+        }
+        return true;
+      }
+      default: return true;
+    }
   }
 
   void set(int inst_index, std::size_t f, const Value& v) {
@@ -135,10 +244,6 @@ private:
             fail(path, "expected at most two decimals (fen), found " + describe(v));
             return false;
           }
-          if (r->sign() < 0) {
-            fail(path, "expected an amount of zero or more, found " + describe(v));
-            return false;
-          }
         }
         out = Value::number(*r);
         return true;
@@ -146,10 +251,6 @@ private:
       case TypeKind::Date: {
         auto d = v.kind == JsonNode::Kind::String ? Date::parse(v.text) : std::nullopt;
         if (!d) return wrong();
-        if (options_.not_after && options_.not_after->day < d->day) {
-          fail(path, "expected a date no later than today (" + options_.not_after->to_string() + "), found \"" + v.text + "\"");
-          return false;
-        }
         out = Value::with_scalar(Value::Tag::Date, d->day);
         return true;
       }
@@ -165,9 +266,19 @@ private:
         out = Value::pointer(Value::Tag::Text, &hh_.texts.back());
         return true;
       case TypeKind::Enum: {
-        int e = v.kind == JsonNode::Kind::String ? rs_.enums[t.ref].find(v.text) : -1;
-        if (e < 0) return wrong();
-        out = Value::with_scalar(Value::Tag::Enum, e);
+        const ir::EnumDef& e = rs_.enums[t.ref];
+        if (v.kind != JsonNode::Kind::String) return wrong();
+        EnumMatch m = match_enum(e, v.text);
+        if (!m.ambiguous.empty()) {
+          fail(path, "“" + v.text + "”可指 " + e.name + " 的 " + named_values(e, m.ambiguous) + "，无法确定是哪一个；请改填取值名 (" +
+                         "\"" + v.text + "\" is ambiguous: it names " + std::to_string(m.ambiguous.size()) + " values of " + e.name + ")");
+          return false;
+        }
+        if (m.value < 0) {
+          fail(path, "expected " + expected_type(rs_, t) + ", found " + describe(v) + "；应为 " + values_with_labels(e) + "之一（取值名或中文标签）");
+          return false;
+        }
+        out = Value::with_scalar(Value::Tag::Enum, m.value);
         return true;
       }
       case TypeKind::Entity: {
@@ -203,8 +314,12 @@ private:
             fail(elem, "expected an object (" + rs_.entities[t.ref].name + "), found " + describe(item));
             continue;
           }
-          if (id && id->kind == JsonNode::Kind::String && !ids.insert(id->text).second)
-            fail(elem, "the id \"" + id->text + "\" is used twice in " + path);
+          if (id && id->kind == JsonNode::Kind::String && !ids.insert(id->text).second) {
+            int id_field = elem_ent.find_field("id");
+            std::string id_label = id_field >= 0 ? short_label(elem_ent.fields[id_field].label) : "";
+            fail(elem, (id_label.empty() ? "id" : id_label) + " \"" + id->text + "\" 在 " + path + " 中重复出现，应唯一 (the id \"" + id->text +
+                           "\" is used twice in " + path + ")");
+          }
           int idx = int(hh_.instances.size());
           hh_.instances.emplace_back();
           build(idx, t.ref, item, elem);
@@ -215,6 +330,84 @@ private:
       }
       default:
         return wrong();
+    }
+  }
+
+  /// The household rules of the record format (shared/spec/household-format.md), for the fields the schema has:
+  /// a non-empty case id; exactly one member whose relation is `self`; every supporter's `of` and every id in a
+  /// status list `*_members` names a member. (Member ids are unique: checked for every list with ids.)
+  void check_household_rules() {
+    const ir::EntityDef& root = rs_.entities[rs_.root_entity];
+    const Instance& h = hh_.instances.front();
+    auto list_of = [&](const Instance& inst, const ir::EntityDef& ent, const char* name) -> const std::vector<const Instance*>* {
+      int f = ent.find_field(name);
+      if (f < 0 || ent.fields[f].type.kind != TypeKind::List || !inst.present[f] || inst.fields[f].tag != Value::Tag::List) return nullptr;
+      return &inst.fields[f].list();
+    };
+    int idf = root.find_field("id");
+    if (idf >= 0 && h.present[idf] && h.fields[idf].tag == Value::Tag::Text && h.fields[idf].text().empty())
+      fail("id", (root.fields[idf].label.empty() ? std::string("编号") : short_label(root.fields[idf].label)) + " (id) 为空：每户应有一个非空的编号");
+    const std::vector<const Instance*>* members = list_of(h, root, "members");
+    if (!members) return;
+    if (members->empty()) {
+      fail("members", "家庭没有成员：members 至少应有一名成员（本人, relation = self）");
+      return;
+    }
+    std::set<std::string> ids;
+    std::string id_list;
+    for (const Instance* m : *members) {
+      if (!m->id.empty() && ids.insert(m->id).second) id_list += (id_list.empty() ? "" : "、") + m->id;
+    }
+    const ir::EntityDef& member = rs_.entities[root.fields[root.find_field("members")].type.ref];
+    int rel = member.find_field("relation");
+    bool knows_self = rel >= 0 && (member.fields[rel].type.kind == TypeKind::Text ||
+                                   (member.fields[rel].type.kind == TypeKind::Enum && rs_.enums[member.fields[rel].type.ref].find("self") >= 0));
+    if (knows_self) {  // a schema whose relation has no `self` does not have this rule
+      const ir::FieldDef& rd = member.fields[rel];
+      std::vector<std::string> selves;
+      bool all_known = true;
+      for (const Instance* m : *members) {
+        if (!m->present[rel]) {
+          all_known = false;
+          continue;
+        }
+        const Value& v = m->fields[rel];
+        bool self = (rd.type.kind == TypeKind::Enum && v.tag == Value::Tag::Enum && rs_.enums[rd.type.ref].values[v.scalar] == "self") ||
+                    (rd.type.kind == TypeKind::Text && v.tag == Value::Tag::Text && v.text() == "self");
+        if (self) selves.push_back(m->id.empty() ? m->path : m->id);
+      }
+      if (selves.empty() && all_known) {
+        fail("members", "家庭没有“本人”(relation = self) 成员：应恰有一名成员的 relation 为 self（本人）");
+      } else if (selves.size() > 1) {
+        std::string who;
+        for (const auto& w : selves) who += (who.empty() ? "" : "、") + w;
+        fail("members", "家庭有 " + std::to_string(selves.size()) + " 名“本人”(relation = self) 成员（" + who + "），应恰有一名");
+      }
+    }
+    std::string not_member = " 不是本户成员（本户成员：" + id_list + "）";
+    if (const auto* supporters = list_of(h, root, "supporters")) {
+      for (std::size_t i = 0; i < supporters->size(); ++i) {
+        const Instance* s = (*supporters)[i];
+        const ir::EntityDef& se = rs_.entities[s->entity];
+        int of = se.find_field("of");
+        if (of < 0 || !s->present[of] || s->fields[of].tag != Value::Tag::Text) continue;
+        if (!ids.count(s->fields[of].text()))
+          fail(s->path + ".of", "义务人 " + std::to_string(i + 1) + " 的 of = \"" + s->fields[of].text() + "\"" + not_member);
+      }
+    }
+    int st = root.find_field("status");
+    if (st >= 0 && root.fields[st].type.kind == TypeKind::Entity && h.present[st] && h.fields[st].tag == Value::Tag::Entity) {
+      const Instance& status = *h.fields[st].instance();
+      const ir::EntityDef& se = rs_.entities[status.entity];
+      for (const ir::FieldDef& fd : se.fields) {
+        if (fd.type.kind != TypeKind::List || !ends_with(fd.name, "_members")) continue;
+        const auto* list = list_of(status, se, fd.name.c_str());
+        if (!list) continue;
+        std::string label = short_label(fd.label);
+        for (const Instance* ref : *list)
+          if (!ids.count(ref->id))
+            fail(ref->path, (label.empty() ? "status." + fd.name : label + " (status." + fd.name + ")") + " 中的 \"" + ref->id + "\"" + not_member);
+      }
     }
   }
 
@@ -288,6 +481,65 @@ const MissingSet Loader::kAbsent{};
 
 std::string InputError::to_string() const {
   return "household " + record + (field.empty() ? "" : ", field " + field) + ": " + message;
+}
+
+EnumMatch match_enum(const ir::EnumDef& e, const std::string& text) {
+  EnumMatch m;
+  std::vector<int> hits;
+  int by_name = e.find(text);
+  if (by_name >= 0) hits.push_back(by_name);
+  for (std::size_t i = 0; i < e.values.size() && i < e.value_labels.size(); ++i)
+    if (int(i) != by_name && e.value_labels[i] != e.values[i] && e.value_labels[i] == text) hits.push_back(int(i));
+  if (hits.size() == 1) {
+    m.value = hits[0];
+    m.by_label = hits[0] != by_name;
+  } else if (hits.size() > 1) {
+    m.ambiguous = hits;
+  }
+  return m;
+}
+
+namespace {
+int canonicalise(const ir::RuleSet& rs, int entity, JsonNode& obj) {
+  int n = 0;
+  const ir::EntityDef& ent = rs.entities[entity];
+  for (auto& [key, v] : obj.fields) {
+    int f = ent.find_field(key);
+    if (f < 0) continue;
+    const ir::Type& t = ent.fields[f].type;
+    if (t.kind == TypeKind::Enum && v.kind == JsonNode::Kind::String) {
+      EnumMatch m = match_enum(rs.enums[t.ref], v.text);
+      if (m.by_label) {
+        v.text = rs.enums[t.ref].values[m.value];
+        ++n;
+      }
+    } else if (t.kind == TypeKind::Entity && v.kind == JsonNode::Kind::Object) {
+      n += canonicalise(rs, t.ref, v);
+    } else if (t.kind == TypeKind::List && v.kind == JsonNode::Kind::Array) {
+      for (JsonNode& item : v.items)
+        if (item.kind == JsonNode::Kind::Object) n += canonicalise(rs, t.ref, item);
+    }
+  }
+  return n;
+}
+}  // namespace
+
+int canonicalise_enum_labels(const ir::RuleSet& rs, JsonNode& record) {
+  if (rs.root_entity < 0 || record.kind != JsonNode::Kind::Object) return 0;
+  return canonicalise(rs, rs.root_entity, record);
+}
+
+std::string short_label(const std::string& label) {
+  std::string s = label;
+  while (!s.empty() && s.back() == ' ') s.pop_back();
+  if (!s.empty() && s.back() == ')') {
+    std::size_t open = s.rfind('(');
+    if (open != std::string::npos && open > 0) {
+      s.erase(open);
+      while (!s.empty() && s.back() == ' ') s.pop_back();
+    }
+  }
+  return s;
 }
 
 char id_number_check_char(const std::string& first17) {

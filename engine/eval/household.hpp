@@ -46,14 +46,44 @@ struct InputError {
   std::string to_string() const;
 };
 
+/// Bounds a record is checked against besides its schema. `entitle import` sets `not_after` (today); `entitle eval`
+/// and the rule tests set `month` (the month evaluated).
 struct LoadOptions {
-  /// Dates after this day are refused ("in the future"); unchecked when absent (evaluating a record as given).
+  /// Dates after this day are refused ("in the future"), and months named *_since after its month; unchecked
+  /// when absent.
   std::optional<Date> not_after;
+  /// The month evaluated: a birth_date after its last day, or a month named *_since (status.dibao_since,
+  /// status.phaseout_since) after it, is refused. Unchecked when absent.
+  std::optional<Month> month;
+
+  static LoadOptions evaluating(Month m) {
+    LoadOptions o;
+    o.month = m;
+    return o;
+  }
 };
 
 /// Builds a household from a parsed JSON record. Returns false and fills `errors` when the record is invalid.
 bool load_household(const ir::RuleSet& rs, const JsonNode& record, const std::string& record_label, Household& out,
                     std::vector<InputError>& errors, const LoadOptions& options = {});
+
+/// How a text names a value of an enum: by the value's name (`rural`) or by its label (`农村`). A text that could
+/// name two values (two values share the label, or a label is another value's name) names none: `ambiguous`
+/// lists them, and the loader refuses the text naming both.
+struct EnumMatch {
+  int value = -1;
+  bool by_label = false;
+  std::vector<int> ambiguous;
+};
+EnumMatch match_enum(const ir::EnumDef& e, const std::string& text);
+
+/// Rewrites enum values written by their label to their name, in place (`"area":"农村"` → `"area":"rural"`), so a
+/// stored record does not depend on the labels of the rule set it was imported with. Only values the loader would
+/// accept unambiguously are rewritten. Returns how many were.
+int canonicalise_enum_labels(const ir::RuleSet& rs, JsonNode& record);
+
+/// A field label without its trailing remark in parentheses: "人均住房面积 (平方米)" → "人均住房面积".
+std::string short_label(const std::string& label);
 
 /// GB 11643-1999 check character ('0'-'9' or 'X') for the first 17 digits; '\0' when they are not 17 digits.
 char id_number_check_char(const std::string& first17);

@@ -23,6 +23,63 @@ struct MemberAmount {
   Rational amount;
 };
 
+/// How one decision comes out: the one word eval, explain, storage, diff and the web page use.
+enum class DecisionKind {
+  Granted,             // eligible, amount known
+  NotGranted,          // not eligible on the program's own conditions
+  Undetermined,        // a needed fact is missing (see `missing`)
+  AmountUndetermined,  // eligible, but the amount needs a missing fact or value
+  Excluded,            // would qualify, but a program that takes precedence was granted (see `excluded_by`)
+  ChoiceNeeded,        // qualifies for this and another program the family must choose between (see `choice`)
+};
+/// "granted", "not_granted", "undetermined", "amount_undetermined", "excluded", "choice_needed".
+inline const char* decision_kind_name(DecisionKind k) {
+  switch (k) {
+    case DecisionKind::Granted: return "granted";
+    case DecisionKind::NotGranted: return "not_granted";
+    case DecisionKind::Undetermined: return "undetermined";
+    case DecisionKind::AmountUndetermined: return "amount_undetermined";
+    case DecisionKind::Excluded: return "excluded";
+    case DecisionKind::ChoiceNeeded: return "choice_needed";
+  }
+  return "";
+}
+/// The caseworker's words for a decision.
+inline const char* decision_kind_label(DecisionKind k) {
+  switch (k) {
+    case DecisionKind::Granted: return "享受";
+    case DecisionKind::NotGranted: return "不符合条件";
+    case DecisionKind::Undetermined: return "待定 (缺少信息)";
+    case DecisionKind::AmountUndetermined: return "符合条件，金额待定";
+    case DecisionKind::Excluded: return "不重复享受 (已享受优先待遇)";
+    case DecisionKind::ChoiceNeeded: return "需家庭选择其一";
+  }
+  return "";
+}
+
+/// A standard value used past its declared renewal (e.g. a 2020 value in 2026 for a standard renewed yearly): the
+/// decision still gives the amount, but it is provisional until the county enters or confirms a current value.
+struct StaleValue {
+  std::string standard;  // standard name
+  std::string label;     // its Chinese label
+  std::string region;    // the row's division code, "all" for national
+  std::string key;       // the row's key (e.g. "rural"), empty when none
+  std::string from;      // the value's effective date, YYYY-MM-DD
+  std::string cite;      // the value's own source, or the standard's
+  std::string renewal;   // how often it should be renewed: "yearly", …
+};
+
+/// One person's decision in a member-level program.
+struct MemberDecision {
+  std::string member;
+  DecisionKind kind = DecisionKind::NotGranted;
+  Rational amount;                     // Granted; ChoiceNeeded: the amount if this program is chosen
+  std::vector<std::string> missing;    // Undetermined / AmountUndetermined / ChoiceNeeded: the facts needed
+  std::string excluded_by;             // Excluded: the program granted instead
+  std::vector<std::string> choice;     // ChoiceNeeded: the programs to choose between, this one first
+  std::string exception;               // the exception that decided it, if any
+};
+
 /// The decision for one program: eligible (true), not eligible (false) or undetermined (nullopt).
 struct Entitlement {
   int program = -1;
@@ -35,6 +92,15 @@ struct Entitlement {
   std::string excluded_by;              // not eligible because this program was granted instead
   std::vector<FailedCondition> failed;  // not eligible: why (filled when explaining)
   std::vector<std::string> warnings;    // notes the decision carries (e.g. a test not applied)
+  std::vector<std::string> review;      // reasons a caseworker must review (复核) this case, e.g. a case in payment
+                                        // that would now be granted by another route
+  std::vector<StaleValue> stale;        // standard values used past their renewal: the decision is provisional
+  std::vector<std::string> choice;      // ChoiceNeeded (household programs): the programs to choose between
+  Rational option_amount;               // ChoiceNeeded: the amount if this program is chosen
+  std::vector<MemberDecision> member_decisions;  // member-level programs: every person's decision
+  DecisionKind kind = DecisionKind::NotGranted;  // for a member program: Granted when any member is granted, else
+                                                 // the most pressing of its members' kinds
+  bool provisional() const { return !stale.empty(); }
   std::vector<int> trace_nodes;         // roots of its explanation: the household, or each member decided
 };
 

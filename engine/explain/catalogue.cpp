@@ -1,6 +1,7 @@
 // catalogue.cpp — builds the catalogue document from a checked rule set.
 #include "engine/explain/catalogue.hpp"
 
+#include <algorithm>
 #include <functional>
 #include <set>
 
@@ -51,6 +52,38 @@ void collect(const ir::RuleSet& rs, int node, Uses& u) {
   for (int k : n.kids) collect(rs, k, u);
 }
 
+const char* combination_words(ir::CombinationKind k) {
+  switch (k) {
+    case ir::CombinationKind::Exclusive: return "互斥 (优先者先定，另一项不重复享受)";
+    case ir::CombinationKind::Choice: return "择一 (由家庭选择并记录；未记录前两项均不发放)";
+    case ir::CombinationKind::Compatible: return "可兼得";
+    case ir::CombinationKind::TopUp: return "补差 (补足至标准，按对方实际发放额计算)";
+    case ir::CombinationKind::Supplement: return "附加 (随基础项目发放，组合规则同基础项目)";
+  }
+  return "";
+}
+
+std::string program_names(const ir::RuleSet& rs, const std::vector<int>& ps, std::size_t from = 0) {
+  std::string out;
+  for (std::size_t i = from; i < ps.size(); ++i)
+    out += (out.empty() ? "" : "、") + std::string("「") + rs.programs[ps[i]].label + "」(" + rs.programs[ps[i]].name + ")";
+  return out;
+}
+
+/// One combination in a sentence.
+std::string combination_sentence(const ir::RuleSet& rs, const ir::Combination& c) {
+  switch (c.kind) {
+    case ir::CombinationKind::Exclusive:
+      return program_names(rs, {c.programs[0]}) + " 优先于 " + program_names(rs, c.programs, 1) + "：同一对象享受前者时不再享受后者";
+    case ir::CombinationKind::Choice: return program_names(rs, c.programs) + " 由家庭选择其一";
+    case ir::CombinationKind::Compatible: return program_names(rs, c.programs) + " 可同时享受";
+    case ir::CombinationKind::TopUp: return program_names(rs, {c.programs[0]}) + " 对 " + program_names(rs, c.programs, 1) + " 的实际发放额补差";
+    case ir::CombinationKind::Supplement:
+      return program_names(rs, {c.programs[0]}) + " 随 " + program_names(rs, {c.programs[1]}) + " 发放，与其他项目的组合同后者";
+  }
+  return "";
+}
+
 /// "dibao.rules:42": relative to the rule set, so the catalogue does not depend on where the rules were read from.
 std::string where(const ir::RuleSet& rs, const SourceManager& sm, const SourceSpan& span) {
   if (span.file >= rs.files.size()) return where(rs, sm, span);
@@ -98,8 +131,20 @@ Document build_catalogue(const ir::RuleSet& rs, const SourceManager& sm) {
       doc.paragraph("决定附带的提示:");
       doc.list(items);
     }
-    for (int q : pd.excluded_by)
-      doc.paragraph("排除: 同一对象享受「" + rs.programs[q].label + "」(" + rs.programs[q].name + ") 时不再享受本项目。");
+    if (!pd.reviews.empty()) {
+      std::vector<std::string> items;
+      for (const auto& w : pd.reviews) items.push_back(w.message + "（当" + describe_in_words(rs, w.when) + "）");
+      doc.paragraph("需复核的情形 (决定照常作出，并列入影响报告的“需复核”名单):");
+      doc.list(items);
+    }
+    std::vector<std::string> combos;
+    for (const ir::Combination& c : rs.combinations)
+      if (c.kind != ir::CombinationKind::Compatible && std::find(c.programs.begin(), c.programs.end(), p) != c.programs.end())
+        combos.push_back(combination_sentence(rs, c) + (c.cite.empty() ? "" : "。依据: " + c.cite));
+    if (!combos.empty()) {
+      doc.paragraph("与其他项目的组合 (见“组合规则”):");
+      doc.list(combos);
+    }
     Uses uses;
     for (int n : {pd.eligible, pd.amount, pd.members}) collect(rs, n, uses);
     for (const auto& e : pd.exceptions)
@@ -128,23 +173,38 @@ Document build_catalogue(const ir::RuleSet& rs, const SourceManager& sm) {
   doc.heading(2, "标准", "standards");
   doc.paragraph("每个取值自其日期起生效，直至同一区划的下一个取值；区划越具体越优先 (乡镇 > 县 > 地市 > 省 > 全国)。"
                 "县级民政部门录入新标准的方法见 docs/county-office.md。");
-  std::vector<std::vector<std::string>> missing_rows;
+  std::vector<std::vector<std::string>> missing_rows, stale_rows, assumed_rows;
   for (const ir::Standard& st : rs.standards) {
     doc.heading(3, with_label(st.label, st.name), "standard-" + st.name);
     std::string unit = st.per == ir::PerUnit::None ? "" : std::string("每") + (st.per == ir::PerUnit::Month ? "月" : st.per == ir::PerUnit::Year ? "年" : "学期");
     std::string keyed = st.key_enum >= 0 ? "；按 " + with_label(rs.enums[st.key_enum].label, rs.enums[st.key_enum].name) + " 区分" : "";
-    doc.list({"单位: " + (unit.empty() ? std::string("—") : unit) + keyed, "依据: " + st.cite, "位置: " + where(rs, sm, st.span)});
+    std::string renewal = st.renewal_months == 12 ? "每年更新 (超过一年未录入新值的取值为暂定)"
+                          : st.renewal_months > 0 ? "每 " + std::to_string(st.renewal_months) + " 个月更新" : "";
+    std::vector<std::string> facts = {"单位: " + (unit.empty() ? std::string("—") : unit) + keyed, "依据: " + st.cite,
+                                      "位置: " + where(rs, sm, st.span)};
+    if (!renewal.empty()) facts.push_back("更新: " + renewal);
+    doc.list(facts);
     std::vector<std::vector<std::string>> rows;
     for (const ir::StandardRow& row : st.rows) {
       std::string region = row.region.empty() ? "全国" : row.region;
       std::string name = row.region.empty() ? "" : rs.region_name(row.region);
       std::string key = row.key >= 0 ? with_label(rs.enums[st.key_enum].value_labels[row.key], rs.enums[st.key_enum].values[row.key]) : "—";
+      const ir::StandardValue* last = nullptr;
       for (const ir::StandardValue& v : row.values) {
         std::string value = v.expr < 0 ? "未找到公开来源 (无来源)" : text_of(sm, rs, v.expr) + (v.given_per.empty() ? "" : " / " + v.given_per);
-        rows.push_back({region, name, key, v.from.to_string(), v.until ? v.until->to_string() : "", value, v.cite, where(rs, sm, v.span)});
+        std::string from = v.from.to_string() + (v.assumed_date ? " (推定)" : "");
+        rows.push_back({region, name, key, from, v.until ? v.until->to_string() : "", value, v.cite, where(rs, sm, v.span)});
         if (v.expr < 0)
           missing_rows.push_back({with_label(st.label, st.name), region + (name.empty() ? "" : " " + name), key, v.from.to_string(), v.cite});
+        if (v.assumed_date)
+          assumed_rows.push_back({with_label(st.label, st.name), region + (name.empty() ? "" : " " + name), key, v.from.to_string(), value, v.cite});
+        if (!last || last->from < v.from) last = &v;
       }
+      // The newest value of a renewed standard becomes stale one renewal period after its date.
+      if (last && last->expr >= 0 && !last->until && st.renewal_months > 0)
+        stale_rows.push_back({with_label(st.label, st.name), region + (name.empty() ? "" : " " + name), key,
+                              text_of(sm, rs, last->expr) + (last->given_per.empty() ? "" : " / " + last->given_per),
+                              last->from.to_string(), add_months(last->from, st.renewal_months).to_string(), last->cite});
     }
     doc.table({"区划", "名称", "分类", "自", "至", "取值", "取值依据", "位置"}, rows);
   }
@@ -175,10 +235,27 @@ Document build_catalogue(const ir::RuleSet& rs, const SourceManager& sm) {
     doc.table({"代码", "名称"}, rows);
   }
 
+  // ---------------------------------------------------------------- combinations
+  doc.heading(2, "组合规则 (同一对象可否同时享受)", "combinations");
+  doc.paragraph("每两个项目之间的关系都在规则中声明 (entitle check 会报告未声明的组合)。互斥时优先者先定；择一时未记录选择前两项均不发放。");
+  {
+    std::vector<std::vector<std::string>> rows;
+    for (const ir::Combination& c : rs.combinations)
+      rows.push_back({combination_words(c.kind), combination_sentence(rs, c), c.cite, where(rs, sm, c.span)});
+    doc.table({"关系", "内容", "依据", "位置"}, rows);
+  }
+
   // ---------------------------------------------------------------- what is missing
   doc.heading(2, "待录入的标准 (未找到公开来源)", "missing");
   doc.paragraph("下列取值在规则中声明为“无来源”。需要它们的决定会显示“无法确定”并列出所缺标准；县级民政部门依据正式文件录入后，同一规则即可计算金额。");
   doc.table({"标准", "区划", "分类", "自", "说明"}, missing_rows);
+  doc.heading(2, "待确认的标准 (超过更新周期后为暂定)", "stale");
+  doc.paragraph("下列取值是各区划最新的取值；标准声明了更新周期，自“暂定自”之日起仍按此取值计算，但决定标为“暂定”并写明所用取值及其来源，"
+                "直至县级民政部门录入或确认当期标准。使用 entitle eval --strict-standards 时这些决定为“无法确定”。");
+  doc.table({"标准", "区划", "分类", "取值", "自", "暂定自", "来源"}, stale_rows);
+  doc.heading(2, "推定的生效日期", "assumed");
+  doc.paragraph("来源只给出年份或学期、未给出具体日期的取值，其生效日期为推定 (如年初、春季学期 3 月 1 日、秋季学期 9 月 1 日)；县级民政部门可按正式文件修改。");
+  doc.table({"标准", "区划", "分类", "推定自", "取值", "来源"}, assumed_rows);
   return doc;
 }
 

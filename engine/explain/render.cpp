@@ -122,6 +122,7 @@ std::string render_result_json(const ir::RuleSet& rs, const SourceManager& sm, c
     j["program"] = p.name;
     j["label"] = p.label;
     j["eligible"] = e.eligible ? json(*e.eligible) : json(nullptr);
+    j["decision"] = decision_kind_name(e.kind);
     if (e.eligible && *e.eligible && !e.missing.empty()) j["amount"] = nullptr;
     else if (!e.eligible) j["amount"] = nullptr;
     else j["amount"] = e.amount.to_fixed(2);
@@ -135,7 +136,29 @@ std::string render_result_json(const ir::RuleSet& rs, const SourceManager& sm, c
     if (!e.missing.empty()) j["missing"] = e.missing;
     if (!e.exception.empty()) j["exception"] = e.exception;
     if (!e.excluded_by.empty()) j["excluded_by"] = e.excluded_by;
+    if (!e.choice.empty()) j["choice"] = {{"between", e.choice}, {"amount_if_chosen", e.option_amount.to_fixed(2)}};
+    json md = json::array();
+    for (const MemberDecision& d : e.member_decisions) {
+      if (d.kind == DecisionKind::Granted || d.kind == DecisionKind::NotGranted) continue;
+      json m;
+      m["member"] = d.member;
+      m["decision"] = decision_kind_name(d.kind);
+      if (!d.excluded_by.empty()) m["excluded_by"] = d.excluded_by;
+      if (!d.choice.empty()) m["choice"] = {{"between", d.choice}, {"amount_if_chosen", d.amount.to_fixed(2)}};
+      if (!d.missing.empty()) m["missing"] = d.missing;
+      md.push_back(m);
+    }
+    if (!md.empty()) j["member_decisions"] = md;
     if (!e.warnings.empty()) j["warnings"] = e.warnings;
+    if (!e.review.empty()) j["review"] = e.review;
+    if (e.provisional()) {
+      j["provisional"] = true;
+      json st = json::array();
+      for (const StaleValue& v : e.stale)
+        st.push_back({{"standard", v.standard}, {"label", v.label}, {"region", v.region}, {"key", v.key}, {"from", v.from},
+                      {"renewal", v.renewal}, {"citation", v.cite}});
+      j["stale_standards"] = st;
+    }
     j["citation"] = p.cite;
     if (explain) {
       json why = json::array();
@@ -217,7 +240,11 @@ std::string render_result_text(const ir::RuleSet& rs, const SourceManager& sm, c
   for (const Entitlement& e : r.entitlements) {
     const ir::ProgramDef& p = rs.programs[e.program];
     std::string head = p.label + " (" + p.name + ")";
-    if (!e.eligible) {
+    if (e.kind == DecisionKind::ChoiceNeeded) {
+      out << "  ⇄ " << head << ": 需家庭选择其一 (";
+      for (std::size_t i = 0; i < e.choice.size(); ++i) out << (i ? " 或 " : "") << e.choice[i];
+      out << ")，选择此项: " << e.option_amount.to_fixed(2) << ' ' << per_label(p.period) << "；记录选择前两项均不发放\n";
+    } else if (!e.eligible) {
       out << "  ? " << head << ": 无法确定";
       if (!e.missing.empty()) {
         out << " — 缺少:";
@@ -246,7 +273,18 @@ std::string render_result_text(const ir::RuleSet& rs, const SourceManager& sm, c
       out << '\n';
       for (const FailedCondition& f : e.failed) out << "      " << failed_text(sm, f) << '\n';
     }
+    for (const MemberDecision& d : e.member_decisions) {
+      if (d.kind == DecisionKind::Excluded)
+        out << "      " << d.member << ": 不重复享受 — 已享受 " << d.excluded_by << " (优先)\n";
+      else if (d.kind == DecisionKind::ChoiceNeeded && e.kind != DecisionKind::ChoiceNeeded)
+        out << "      " << d.member << ": 需家庭选择其一，选择此项: " << d.amount.to_fixed(2) << '\n';
+    }
     for (const std::string& w : e.warnings) out << "      ⚠ " << w << '\n';
+    for (const std::string& w : e.review) out << "      ⚑ 需复核: " << w << '\n';
+    for (const StaleValue& v : e.stale)
+      out << "      ⏳ 暂定: 标准 " << v.standard << "「" << v.label << "」(" << v.region << (v.key.empty() ? "" : " " + v.key)
+          << ") 取值自 " << v.from << "，已超过更新周期 (" << (v.renewal == "yearly" ? "每年" : v.renewal) << ")；来源: " << v.cite
+          << "；请录入或确认当期标准\n";
     if (!p.cite.empty()) out << "      依据: " << p.cite << '\n';
   }
   for (const EvalError& e : r.errors) {

@@ -23,4 +23,15 @@ const char* period_name(Period p) {
   return "month";
 }
 
+const char* combination_kind_name(CombinationKind k) {
+  switch (k) {
+    case CombinationKind::Exclusive: return "exclusive";
+    case CombinationKind::Choice: return "choice";
+    case CombinationKind::Compatible: return "compatible";
+    case CombinationKind::TopUp: return "top_up";
+    case CombinationKind::Supplement: return "supplement";
+  }
+  return "";
+}
+
 }  // namespace entitle::ir

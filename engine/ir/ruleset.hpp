@@ -30,6 +30,8 @@ struct FieldDef {
   Type type;
   bool optional = false;
   int default_expr = -1;  // constant expression node, or -1
+  // Allowed values (inclusive), checked when a record is loaded: `grade : integer 1..4`, `amount : money >= 0`.
+  std::optional<Rational> min, max;
   SourceSpan span;
 };
 
@@ -76,6 +78,7 @@ struct StandardValue {
   Rational factor = 1;  // unit conversion (a value given per year for a per-month standard: 1/12)
   std::string given_per;
   std::string cite;  // this value's own source, if given
+  bool assumed_date = false;  // "from 2016-01-01 assumed": the source gives a year, not the day; shown in the catalogue
   SourceSpan span;
 };
 
@@ -94,6 +97,7 @@ struct Standard {
   int key_expr = -1;  // expression (household context) giving the key
   std::string key_path;
   std::vector<StandardRow> rows;
+  int renewal_months = 0;  // "renewed yearly" = 12: a value older than this (with none newer) is stale; 0 = never
   SourceSpan span;
 };
 
@@ -113,7 +117,27 @@ struct ProgramDef {
   Period period = Period::Month;
   int eligible = -1, amount = -1, members = -1;
   std::vector<ExceptionDef> exceptions;
+  std::vector<WarningDef> reviews;  // "review "reason" when C": the case must be reviewed (复核) while C holds
   std::vector<int> excluded_by;  // programs whose grant for the same person/household excludes this one
+  SourceSpan span;
+};
+
+/// How programs combine for one person: declared once per pair, so nothing stacks silently.
+enum class CombinationKind {
+  Exclusive,   // "exclusive A over B": B is never paid to a person A is paid to; A is decided first
+  Choice,      // "choice A when C1 or B when C2": the family chooses; until recorded, neither is paid
+  Compatible,  // "compatible A, B, C": any of these may be paid together
+  TopUp,       // "top_up A over B, C": A pays the difference to what B, C actually pay the person
+  Supplement,  // "supplement A to B": A is only paid with B, and combines with every other program as B does
+};
+const char* combination_kind_name(CombinationKind k);
+
+struct Combination {
+  CombinationKind kind = CombinationKind::Compatible;
+  std::vector<int> programs;    // Exclusive: {winner, loser}; Choice: the options; Compatible: the group;
+                                // TopUp: {the top-up, the programs it tops up…}; Supplement: {A, B}
+  std::vector<int> chosen_when; // Choice: per option, the condition on the person that records it as chosen
+  std::string cite;
   SourceSpan span;
 };
 
@@ -149,7 +173,8 @@ enum class Op : std::uint8_t {
   IsPresent,    // kids[0] instance, field `a`; flag: negate
   StandardRef,  // standard `a`; kids: [key expr] when explicitly keyed
   StandardKnown,  // kids[0] a StandardRef: true when it has a known value (flag negates: "is absent")
-  ProgramEligible, ProgramAmount,  // program `a`; kids[0] instance
+  ProgramEligible, ProgramAmount,  // program `a`; kids[0] instance; flag: a household program asked about a member
+                                   // (eligible: the member is covered; amount: the member's equal share)
   Not, Neg, And, Or,
   Add, Sub, Mul, Div,
   Lt, Le, Gt, Ge, Eq, Ne,
@@ -182,7 +207,10 @@ struct ExprNode {
 
 struct TestExpectation {
   std::string program, field, member;
+  std::string subject;  // entity["P2"].definition: the instance
+  std::string word;     // decision = granted | not_granted | …
   int program_index = -1;
+  int definition = -1;  // a definition's value is expected (program names its entity)
   int value = -1;  // constant node; -1 with field "eligible" and `undetermined`
   bool expect_undetermined = false;
   SourceSpan span;
@@ -227,6 +255,7 @@ struct RuleSet {
   std::vector<Standard> standards;
   std::vector<ProgramDef> programs;
   std::vector<TableDef> tables;
+  std::vector<Combination> combinations;
   std::vector<TestCase> tests;
   std::vector<ExprNode> nodes;
   int root_entity = -1;    // "household"

@@ -3,6 +3,7 @@
 
 #include <SQLiteCpp/Transaction.h>
 
+#include <algorithm>
 #include <vector>
 
 namespace entitle {
@@ -98,11 +99,28 @@ CREATE TABLE decisions (              -- granted or undetermined decisions; a fi
   PRIMARY KEY (run_id, household_id, period, program)
 ) WITHOUT ROWID;
 )SQL",
+    // 1 → 2: what diff, the impact report and replay need of a decision besides its amount. `kind` is the
+    // decision kind's name (granted, amount_undetermined, undetermined, not_granted, excluded, choice_needed);
+    // rows written by schema 1 held only granted and undetermined decisions, so their kind follows from
+    // eligible and amount. The other columns are NULL when a decision has none (and for schema-1 rows).
+    R"SQL(
+ALTER TABLE decisions ADD COLUMN kind TEXT;
+ALTER TABLE decisions ADD COLUMN review TEXT;          -- JSON list: reasons a caseworker must review (复核) the case
+ALTER TABLE decisions ADD COLUMN stale TEXT;           -- JSON list of standard values used past their renewal
+                                                       -- ({"standard","label","region","key","from","cite","renewal"})
+ALTER TABLE decisions ADD COLUMN exception TEXT;       -- the exception (route) that decided it
+ALTER TABLE decisions ADD COLUMN excluded_by TEXT;     -- excluded: the program granted instead
+ALTER TABLE decisions ADD COLUMN choice TEXT;          -- choice_needed: JSON list of the programs to choose between
+ALTER TABLE decisions ADD COLUMN option_amount TEXT;   -- choice_needed: the amount if this program is chosen
+UPDATE decisions SET kind = CASE WHEN eligible IS NULL THEN 'undetermined'
+                                 WHEN amount IS NULL THEN 'amount_undetermined'
+                                 ELSE 'granted' END;
+)SQL",
 };
 
 }  // namespace
 
-CaseDatabase::CaseDatabase(const std::string& path) : path_(path) {
+CaseDatabase::CaseDatabase(const std::string& path, int upgrade_to) : path_(path) {
   try {
     db_ = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
     db_->exec("PRAGMA journal_mode = WAL");
@@ -116,11 +134,11 @@ CaseDatabase::CaseDatabase(const std::string& path) : path_(path) {
     throw StorageError("the case database '" + path + "' has schema version " + std::to_string(version_) +
                        ", newer than this entitle understands (" + std::to_string(kSchemaVersion) +
                        "); use a newer entitle");
-  migrate();
+  migrate(std::min(upgrade_to, kSchemaVersion));
 }
 
-void CaseDatabase::migrate() {
-  while (version_ < kSchemaVersion) {
+void CaseDatabase::migrate(int target) {
+  while (version_ < target) {
     try {
       SQLite::Transaction t(*db_);
       db_->exec(kMigrations[version_]);
@@ -132,6 +150,17 @@ void CaseDatabase::migrate() {
                          ": " + e.what());
     }
   }
+}
+
+}  // namespace entitle
+
+namespace entitle {
+
+StorageError CaseDatabase::damaged(const std::string& table, const std::string& key, const std::string& column,
+                                   const std::string& expected, const std::string& found) const {
+  std::string shown = found.size() > 80 ? found.substr(0, 80) + "…" : found;
+  return StorageError("the case database '" + path_ + "' is damaged: table " + table + ", row " + key + ", column " + column +
+                      ": expected " + expected + ", found " + shown);
 }
 
 }  // namespace entitle

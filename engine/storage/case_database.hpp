@@ -13,15 +13,20 @@ struct StorageError : std::runtime_error { using std::runtime_error::runtime_err
 
 class CaseDatabase {
 public:
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
   /// Opens `path` (creating it when absent) and upgrades an older schema; a newer one is refused by name.
-  explicit CaseDatabase(const std::string& path);
+  /// `upgrade_to` (tests only) stops the upgrade at an older version, to make a database as an older entitle did.
+  explicit CaseDatabase(const std::string& path, int upgrade_to = kSchemaVersion);
   SQLite::Database& db() { return *db_; }
   const std::string& path() const { return path_; }
   int schema_version() const { return version_; }
+  /// A StorageError for a stored value that is not what its column holds: names this database, the table, the
+  /// row's key and the column, and shows the value found.
+  StorageError damaged(const std::string& table, const std::string& key, const std::string& column,
+                       const std::string& expected, const std::string& found) const;
 
 private:
-  void migrate();
+  void migrate(int target);
   std::string path_;
   std::unique_ptr<SQLite::Database> db_;
   int version_ = 0;

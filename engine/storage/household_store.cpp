@@ -134,3 +134,38 @@ std::vector<std::string> HouseholdStore::history(const std::string& id) {
 }
 
 }  // namespace entitle
+
+namespace entitle {
+
+std::optional<std::string> HouseholdStore::record_version(const std::string& id, const std::string& record_hash) {
+  SQLite::Statement& st = statement(version_, "SELECT 'households', record FROM households WHERE id = ?1 AND record_hash = ?2 "
+                                              "UNION ALL SELECT 'household_history', record FROM household_history "
+                                              "WHERE household_id = ?1 AND record_hash = ?2");
+  st.bind(1, id);
+  st.bind(2, record_hash);
+  if (!st.executeStep()) return std::nullopt;
+  std::string table = st.getColumn(0).getString();
+  const SQLite::Column rec = st.getColumn(1);
+  if (!rec.isText())
+    throw db_.damaged(table, "(household " + id + ", record_hash " + record_hash.substr(0, 12) + "…)", "record", "the record's JSON text",
+                      rec.isNull() ? "NULL" : "a value of another type");
+  std::string record = rec.getString();
+  if (sha256_hex(record) != record_hash)
+    throw db_.damaged(table, "(household " + id + ")", "record", "a record whose sha256 is its record_hash " + record_hash.substr(0, 12) + "…",
+                      "a record hashing to " + sha256_hex(record).substr(0, 12) + "…");
+  return record;
+}
+
+std::map<std::string, std::string> HouseholdStore::townships() {
+  std::map<std::string, std::string> out;
+  SQLite::Statement st(db_.db(), "SELECT id, township FROM households");
+  while (st.executeStep()) {
+    std::string id = st.getColumn(0).getString();
+    const SQLite::Column tw = st.getColumn(1);
+    if (!tw.isText()) throw db_.damaged("households", "(id " + id + ")", "township", "a division code", tw.isNull() ? "NULL" : tw.getString());
+    out.emplace(std::move(id), tw.getString());
+  }
+  return out;
+}
+
+}  // namespace entitle

@@ -3,6 +3,8 @@
 #include <SQLiteCpp/Statement.h>
 
 #include <functional>
+#include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -36,12 +38,17 @@ public:
   void scan(std::int64_t skip_run, std::size_t batch, const std::function<bool(std::vector<StoredHousehold>&&)>& each);
   /// The stored record of a household, and its earlier versions (oldest first).
   std::vector<std::string> history(const std::string& id);
+  /// The version of a household's record whose hash is `record_hash` (a run's input hash): the current record or
+  /// one kept in history; none when neither has it. A stored record that does not match its hash is a StorageError.
+  std::optional<std::string> record_version(const std::string& id, const std::string& record_hash);
+  /// Every household's township code, by household id.
+  std::map<std::string, std::string> townships();
 
 private:
   /// Statements prepared once per store and reused: preparing SQL costs more than running it.
   SQLite::Statement& statement(std::unique_ptr<SQLite::Statement>& slot, const char* sql);
   CaseDatabase& db_;
-  std::unique_ptr<SQLite::Statement> find_, keep_, drop_, upsert_, member_;
+  std::unique_ptr<SQLite::Statement> find_, keep_, drop_, upsert_, member_, version_;
 };
 
 /// "140521103000" → "140521103"; "140521103" stays; a 6-digit county code stays.

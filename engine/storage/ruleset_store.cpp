@@ -49,8 +49,18 @@ std::vector<std::pair<std::string, std::string>> stored_sources(CaseDatabase& db
   SQLite::Statement st(db.db(), "SELECT sources FROM rulesets WHERE hash = ?");
   st.bind(1, hash);
   if (!st.executeStep()) return out;
-  for (const auto& f : nlohmann::json::parse(st.getColumn(0).getString()))
+  const SQLite::Column col = st.getColumn(0);
+  auto damaged = [&](const std::string& found) {
+    return db.damaged("rulesets", "(hash " + hash + ")", "sources", "a JSON list of {\"file\", \"text\"}", found);
+  };
+  if (!col.isText()) throw damaged(col.isNull() ? "NULL" : "a value of another type");
+  nlohmann::json files = nlohmann::json::parse(col.getString(), nullptr, false);
+  if (files.is_discarded() || !files.is_array()) throw damaged("'" + col.getString() + "'");
+  for (const auto& f : files) {
+    if (!f.is_object() || !f.contains("file") || !f.contains("text") || !f["file"].is_string() || !f["text"].is_string())
+      throw damaged("an entry " + f.dump().substr(0, 60));
     out.emplace_back(f["file"].get<std::string>(), f["text"].get<std::string>());
+  }
   return out;
 }
 

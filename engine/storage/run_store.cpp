@@ -1,23 +1,197 @@
-// run_store.cpp — SQL for runs, run_households and decisions.
+// run_store.cpp — SQL for runs, run_households and decisions; every value read back is checked against what its
+// column must hold.
 #include "engine/storage/run_store.hpp"
 
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 
+#include <nlohmann/json.hpp>
+
+#include "engine/values/calendar.hpp"
+
 namespace entitle {
+
+std::optional<DecisionKind> decision_kind_from_name(const std::string& name) {
+  for (DecisionKind k : {DecisionKind::Granted, DecisionKind::NotGranted, DecisionKind::Undetermined, DecisionKind::AmountUndetermined,
+                         DecisionKind::Excluded, DecisionKind::ChoiceNeeded})
+    if (name == decision_kind_name(k)) return k;
+  return std::nullopt;
+}
+
 namespace {
-RunInfo read_run(SQLite::Statement& st) {
+
+std::string in_quotes(const std::string& s) { return "'" + s + "'"; }
+
+/// What a column holds, shown in an error: the text as stored, or its SQLite type.
+std::string shown(const SQLite::Column& c) {
+  if (c.isNull()) return "NULL";
+  if (c.isText()) return in_quotes(c.getString());
+  if (c.isInteger()) return "the number " + std::to_string(c.getInt64());
+  if (c.isFloat()) return "the number " + c.getString();
+  return "a blob of " + std::to_string(c.getBytes()) + " bytes";
+}
+
+/// Reads the columns of one row, naming the table and the row's key in any error.
+class RowReader {
+public:
+  RowReader(const CaseDatabase& db, SQLite::Statement& st, std::string table) : db_(db), st_(st), table_(std::move(table)) {}
+  void key(std::string k) { key_ = std::move(k); }
+
+  std::string text(int i, const char* column) {
+    const SQLite::Column c = st_.getColumn(i);
+    if (!c.isText()) throw fail(column, "text", shown(c));
+    return c.getString();
+  }
+  std::optional<std::string> optional_text(int i, const char* column) {
+    if (st_.getColumn(i).isNull()) return std::nullopt;
+    return text(i, column);
+  }
+  std::int64_t integer(int i, const char* column) {
+    const SQLite::Column c = st_.getColumn(i);
+    if (!c.isInteger()) throw fail(column, "a whole number", shown(c));
+    return c.getInt64();
+  }
+  std::string month(int i, const char* column) {
+    std::string m = text(i, column);
+    if (!Month::parse(m)) throw fail(column, "a month YYYY-MM", in_quotes(m));
+    return m;
+  }
+  std::optional<Rational> amount(int i, const char* column) {
+    auto t = optional_text(i, column);
+    if (!t) return std::nullopt;
+    auto r = Rational::parse_decimal(*t);
+    if (!r || r->sign() < 0 || !r->has_at_most_decimals(2))
+      throw fail(column, "an exact amount of money (zero or more, at most two decimals)", in_quotes(*t));
+    return r;
+  }
+  nlohmann::json json_array(int i, const char* column, const char* of_what) {
+    auto t = optional_text(i, column);
+    if (!t) return nlohmann::json::array();
+    nlohmann::json j = nlohmann::json::parse(*t, nullptr, false);
+    if (j.is_discarded() || !j.is_array()) throw fail(column, std::string("a JSON list of ") + of_what, in_quotes(*t));
+    return j;
+  }
+  std::vector<std::string> strings(int i, const char* column) {
+    nlohmann::json j = json_array(i, column, "texts");
+    std::vector<std::string> out;
+    for (const auto& e : j) {
+      if (!e.is_string()) throw fail(column, "a JSON list of texts", in_quotes(st_.getColumn(i).getString()));
+      out.push_back(e.get<std::string>());
+    }
+    return out;
+  }
+  std::vector<StaleValue> stale(int i, const char* column) {
+    nlohmann::json j = json_array(i, column, "standard values");
+    std::vector<StaleValue> out;
+    for (const auto& e : j) {
+      auto field = [&](const char* name, std::string& into) {
+        auto it = e.find(name);
+        if (it == e.end()) return;
+        if (!it->is_string())
+          throw fail(column, std::string("a JSON list of standard values with text fields (\"") + name + "\")",
+                     in_quotes(st_.getColumn(i).getString()));
+        into = it->get<std::string>();
+      };
+      if (!e.is_object()) throw fail(column, "a JSON list of standard values (objects)", in_quotes(st_.getColumn(i).getString()));
+      StaleValue v;
+      field("standard", v.standard);
+      field("label", v.label);
+      field("region", v.region);
+      field("key", v.key);
+      field("from", v.from);
+      field("cite", v.cite);
+      field("renewal", v.renewal);
+      if (v.standard.empty()) throw fail(column, "a JSON list of standard values, each naming its \"standard\"", in_quotes(st_.getColumn(i).getString()));
+      out.push_back(std::move(v));
+    }
+    return out;
+  }
+  StorageError fail(const char* column, const std::string& expected, const std::string& found) const {
+    return db_.damaged(table_, key_, column, expected, found);
+  }
+
+private:
+  const CaseDatabase& db_;
+  SQLite::Statement& st_;
+  std::string table_, key_;
+};
+
+const char* kRunColumns = "SELECT id, ruleset, period_from, period_to, status, households, bad_records FROM runs ";
+
+RunInfo read_run(const CaseDatabase& db, SQLite::Statement& st) {
+  RowReader row(db, st, "runs");
   RunInfo r;
-  r.id = st.getColumn(0).getInt64();
-  r.ruleset = st.getColumn(1).getString();
-  r.period_from = st.getColumn(2).getString();
-  r.period_to = st.getColumn(3).getString();
-  r.status = st.getColumn(4).getString();
-  r.households = st.getColumn(5).getInt64();
-  r.bad_records = st.getColumn(6).getInt64();
+  r.id = st.getColumn(0).getInt64();  // the INTEGER PRIMARY KEY is always an integer
+  row.key("(id " + std::to_string(r.id) + ")");
+  r.ruleset = row.text(1, "ruleset");
+  r.period_from = row.month(2, "period_from");
+  r.period_to = row.month(3, "period_to");
+  r.status = row.text(4, "status");
+  if (r.status != "running" && r.status != "complete") throw row.fail("status", "'running' or 'complete'", in_quotes(r.status));
+  r.households = row.integer(5, "households");
+  r.bad_records = row.integer(6, "bad_records");
   return r;
 }
-const char* kRunColumns = "SELECT id, ruleset, period_from, period_to, status, households, bad_records FROM runs ";
+
+const char* kDecisionColumns =
+    "SELECT household_id, period, program, eligible, amount, per, members, missing, kind, review, stale, exception, excluded_by, "
+    "choice, option_amount FROM decisions ";
+
+StoredDecision read_decision(const CaseDatabase& db, SQLite::Statement& st, std::int64_t run) {
+  RowReader row(db, st, "decisions");
+  StoredDecision d;
+  row.key("(run " + std::to_string(run) + ")");
+  d.household = row.text(0, "household_id");
+  d.period = row.text(1, "period");
+  d.program = row.text(2, "program");
+  row.key("(run " + std::to_string(run) + ", household " + d.household + ", " + d.period + ", " + d.program + ")");
+  if (!Month::parse(d.period)) throw row.fail("period", "a month YYYY-MM", in_quotes(d.period));
+  const SQLite::Column eligible = st.getColumn(3);
+  if (!eligible.isNull() && !(eligible.isInteger() && (eligible.getInt64() == 0 || eligible.getInt64() == 1)))
+    throw row.fail("eligible", "1, 0 or NULL", shown(eligible));
+  d.amount = row.amount(4, "amount");
+  d.per = row.text(5, "per");
+  if (d.per != "month" && d.per != "semester" && d.per != "year" && d.per != "once")
+    throw row.fail("per", "month, semester, year or once", in_quotes(d.per));
+  d.members = row.strings(6, "members");
+  d.missing = row.strings(7, "missing");
+  auto kind_text = row.optional_text(8, "kind");
+  if (!kind_text) throw row.fail("kind", "the decision's kind", "NULL");
+  auto kind = decision_kind_from_name(*kind_text);
+  if (!kind)
+    throw row.fail("kind", "granted, amount_undetermined, undetermined, not_granted, excluded or choice_needed", in_quotes(*kind_text));
+  d.kind = *kind;
+  // The kind and the eligible and amount columns must tell the same story.
+  bool consistent = true;
+  switch (d.kind) {
+    case DecisionKind::Granted: consistent = !eligible.isNull() && eligible.getInt64() == 1 && d.amount; break;
+    case DecisionKind::AmountUndetermined: consistent = !eligible.isNull() && eligible.getInt64() == 1 && !d.amount; break;
+    case DecisionKind::Undetermined: consistent = eligible.isNull() && !d.amount; break;
+    default: consistent = !eligible.isNull() && eligible.getInt64() == 0 && !d.amount; break;
+  }
+  if (!consistent)
+    throw row.fail("kind", "a kind agreeing with eligible and amount (" + shown(eligible) + ", " +
+                               (d.amount ? in_quotes(d.amount->to_fixed(2)) : std::string("NULL")) + ")",
+                   in_quotes(*kind_text));
+  d.review = row.strings(9, "review");
+  d.stale = row.stale(10, "stale");
+  d.exception = row.optional_text(11, "exception").value_or("");
+  d.excluded_by = row.optional_text(12, "excluded_by").value_or("");
+  d.choice = row.strings(13, "choice");
+  d.option_amount = row.amount(14, "option_amount");
+  return d;
+}
+
+std::string json_list(const std::vector<std::string>& items) { return nlohmann::json(items).dump(); }
+
+std::string json_stale(const std::vector<StaleValue>& values) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const StaleValue& v : values)
+    out.push_back({{"standard", v.standard}, {"label", v.label}, {"region", v.region}, {"key", v.key}, {"from", v.from},
+                   {"cite", v.cite}, {"renewal", v.renewal}});
+  return out.dump();
+}
+
 }  // namespace
 
 std::optional<RunInfo> RunStore::find_unfinished(const std::string& ruleset, const std::string& from, const std::string& to) {
@@ -26,7 +200,7 @@ std::optional<RunInfo> RunStore::find_unfinished(const std::string& ruleset, con
   st.bind(1, ruleset);
   st.bind(2, from);
   st.bind(3, to);
-  if (st.executeStep()) return read_run(st);
+  if (st.executeStep()) return read_run(db_, st);
   return std::nullopt;
 }
 
@@ -43,14 +217,19 @@ RunInfo RunStore::create(const std::string& ruleset, const std::string& from, co
 std::optional<RunInfo> RunStore::get(std::int64_t id) {
   SQLite::Statement st(db_.db(), std::string(kRunColumns) + "WHERE id = ?");
   st.bind(1, id);
-  if (st.executeStep()) return read_run(st);
+  if (st.executeStep()) return read_run(db_, st);
   return std::nullopt;
+}
+
+RunInfo RunStore::require(std::int64_t id) {
+  if (auto r = get(id)) return *r;
+  throw StorageError("there is no run " + std::to_string(id) + " in the database");
 }
 
 std::vector<RunInfo> RunStore::list() {
   std::vector<RunInfo> out;
   SQLite::Statement st(db_.db(), std::string(kRunColumns) + "ORDER BY id");
-  while (st.executeStep()) out.push_back(read_run(st));
+  while (st.executeStep()) out.push_back(read_run(db_, st));
   return out;
 }
 
@@ -58,8 +237,13 @@ void RunStore::write(std::int64_t run, const std::vector<HouseholdOutcome>& chun
   SQLite::Transaction t(db_.db());
   SQLite::Statement done(db_.db(), "INSERT INTO run_households(run_id, household_id, input_hash, error) VALUES (?, ?, ?, ?)");
   SQLite::Statement dec(db_.db(),
-                        "INSERT INTO decisions(run_id, household_id, period, program, eligible, amount, per, members, missing) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                        "INSERT INTO decisions(run_id, household_id, period, program, eligible, amount, per, members, missing, kind, "
+                        "review, stale, exception, excluded_by, choice, option_amount) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  auto bind_text = [&](int i, const std::string& s) {
+    if (s.empty()) dec.bind(i);
+    else dec.bind(i, s);
+  };
   std::int64_t bad = 0;
   for (const HouseholdOutcome& h : chunk) {
     done.bind(1, run);
@@ -69,19 +253,33 @@ void RunStore::write(std::int64_t run, const std::vector<HouseholdOutcome>& chun
     else done.bind(4, h.error), ++bad;
     done.exec();
     done.reset();
-    for (const DecisionRow& d : h.decisions) {
+    for (const StoredDecision& d : h.decisions) {
       dec.bind(1, run);
       dec.bind(2, h.household_id);
       dec.bind(3, d.period);
       dec.bind(4, d.program);
-      if (d.undetermined) dec.bind(5);
-      else dec.bind(5, 1);
-      if (d.amount.empty()) dec.bind(6);
-      else dec.bind(6, d.amount);
+      switch (d.kind) {
+        case DecisionKind::Granted:
+        case DecisionKind::AmountUndetermined: dec.bind(5, 1); break;
+        case DecisionKind::Undetermined: dec.bind(5); break;
+        default: dec.bind(5, 0); break;
+      }
+      // Only a granted decision has an amount; the amount column stays NULL for every other kind.
+      if (d.kind == DecisionKind::Granted && d.amount) dec.bind(6, d.amount->to_fixed(2));
+      else dec.bind(6);
       dec.bind(7, d.per);
-      dec.bind(8, d.members);
-      if (d.missing.empty()) dec.bind(9);
-      else dec.bind(9, d.missing);
+      dec.bind(8, json_list(d.members));
+      bind_text(9, d.missing.empty() ? std::string() : json_list(d.missing));
+      // A granted decision without a known amount is stored as what it is: amount undetermined.
+      DecisionKind kind = d.kind == DecisionKind::Granted && !d.amount ? DecisionKind::AmountUndetermined : d.kind;
+      dec.bind(10, std::string(decision_kind_name(kind)));
+      bind_text(11, d.review.empty() ? std::string() : json_list(d.review));
+      bind_text(12, d.stale.empty() ? std::string() : json_stale(d.stale));
+      bind_text(13, d.exception);
+      bind_text(14, d.excluded_by);
+      bind_text(15, d.choice.empty() ? std::string() : json_list(d.choice));
+      if (d.kind == DecisionKind::ChoiceNeeded && d.option_amount) dec.bind(16, d.option_amount->to_fixed(2));
+      else dec.bind(16);
       dec.exec();
       dec.reset();
     }
@@ -107,44 +305,62 @@ std::int64_t RunStore::done_count(std::int64_t run) {
   return st.getColumn(0).getInt64();
 }
 
-}  // namespace entitle
-
-namespace entitle {
-
 std::map<std::string, std::string> RunStore::finished_households(std::int64_t run) {
   std::map<std::string, std::string> out;
   SQLite::Statement st(db_.db(), "SELECT household_id, input_hash FROM run_households WHERE run_id = ? AND error IS NULL");
   st.bind(1, run);
-  while (st.executeStep()) out[st.getColumn(0).getString()] = st.getColumn(1).getString();
+  RowReader row(db_, st, "run_households");
+  while (st.executeStep()) {
+    row.key("(run " + std::to_string(run) + ")");
+    std::string id = row.text(0, "household_id");
+    row.key("(run " + std::to_string(run) + ", household " + id + ")");
+    out[id] = row.text(1, "input_hash");
+  }
   return out;
 }
 
-}  // namespace entitle
+std::optional<std::pair<std::string, std::string>> RunStore::household_in_run(std::int64_t run, const std::string& household) {
+  SQLite::Statement st(db_.db(), "SELECT input_hash, error FROM run_households WHERE run_id = ? AND household_id = ?");
+  st.bind(1, run);
+  st.bind(2, household);
+  if (!st.executeStep()) return std::nullopt;
+  RowReader row(db_, st, "run_households");
+  row.key("(run " + std::to_string(run) + ", household " + household + ")");
+  return std::make_pair(row.text(0, "input_hash"), row.optional_text(1, "error").value_or(""));
+}
 
-namespace entitle {
-
-RunInfo RunStore::require(std::int64_t id) {
-  if (auto r = get(id)) return *r;
-  throw StorageError("there is no run " + std::to_string(id) + " in the database");
+std::vector<std::string> RunStore::error_examples(std::int64_t run, int limit) {
+  std::vector<std::string> out;
+  SQLite::Statement st(db_.db(), "SELECT household_id, error FROM run_households WHERE run_id = ? AND error IS NOT NULL ORDER BY household_id LIMIT ?");
+  st.bind(1, run);
+  st.bind(2, limit);
+  RowReader row(db_, st, "run_households");
+  while (st.executeStep()) {
+    row.key("(run " + std::to_string(run) + ")");
+    std::string id = row.text(0, "household_id");
+    row.key("(run " + std::to_string(run) + ", household " + id + ")");
+    out.push_back(id + ": " + row.text(1, "error"));
+  }
+  return out;
 }
 
 void RunStore::for_each_decision(std::int64_t run, const std::string& from, const std::string& to,
                                  const std::function<void(const StoredDecision&)>& each) {
-  SQLite::Statement st(db_.db(), "SELECT household_id, program, period, eligible, amount, per FROM decisions "
-                                 "WHERE run_id = ? AND period >= ? AND period <= ?");
+  SQLite::Statement st(db_.db(), std::string(kDecisionColumns) + "WHERE run_id = ? AND period >= ? AND period <= ?");
   st.bind(1, run);
   st.bind(2, from);
   st.bind(3, to);
-  StoredDecision d;
-  while (st.executeStep()) {
-    d.household = st.getColumn(0).getString();
-    d.program = st.getColumn(1).getString();
-    d.period = st.getColumn(2).getString();
-    d.eligible_unknown = st.getColumn(3).isNull();
-    d.amount = st.getColumn(4).isNull() ? std::string() : st.getColumn(4).getString();
-    d.per = st.getColumn(5).getString();
-    each(d);
-  }
+  while (st.executeStep()) each(read_decision(db_, st, run));
+}
+
+std::vector<StoredDecision> RunStore::decisions_of(std::int64_t run, const std::string& household, const std::string& period) {
+  std::vector<StoredDecision> out;
+  SQLite::Statement st(db_.db(), std::string(kDecisionColumns) + "WHERE run_id = ? AND household_id = ? AND period = ? ORDER BY program");
+  st.bind(1, run);
+  st.bind(2, household);
+  st.bind(3, period);
+  while (st.executeStep()) out.push_back(read_decision(db_, st, run));
+  return out;
 }
 
 }  // namespace entitle

@@ -1,5 +1,6 @@
 // run_store.hpp — batch runs and their decisions. A household's decisions and its "done" mark are written in one
-// transaction, so a run killed at any moment resumes with nothing lost, duplicated or half-written.
+// transaction, so a run killed at any moment resumes with nothing lost, duplicated or half-written. Every value read
+// back is checked: a damaged row is a StorageError naming the database, table, row and column, never a silent zero.
 #pragma once
 #include <functional>
 #include <map>
@@ -7,7 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "engine/eval/result.hpp"
 #include "engine/storage/case_database.hpp"
+#include "engine/values/rational.hpp"
 
 namespace entitle {
 
@@ -17,25 +20,37 @@ struct RunInfo {
   std::int64_t households = 0, bad_records = 0;
 };
 
-struct DecisionRow {
-  std::string period, program;
-  bool undetermined = false;
-  std::string amount;   // exact decimal; empty when undetermined
-  std::string per;
-  std::string members;  // JSON list
-  std::string missing;  // JSON list, when undetermined
+/// One decision as a batch stores it and diff, arrears, replay and the impact report read it back. Stored are the
+/// decisions that are not a plain refusal: granted, amount undetermined, undetermined, excluded, choice needed, and a
+/// refusal that carries review reasons. A finished household with no row for a program and month was not granted it.
+struct StoredDecision {
+  std::string household, period, program;
+  std::string per;                          // month | semester | year | once
+  DecisionKind kind = DecisionKind::NotGranted;
+  std::optional<Rational> amount;           // Granted: the amount per `per` (also kept for a partly undetermined
+                                            // member-level program: the granted members' sum)
+  std::optional<Rational> option_amount;    // ChoiceNeeded: the amount if this program is chosen
+  std::vector<std::string> members;         // granted members
+  std::vector<std::string> missing;         // facts and values still missing
+  std::vector<std::string> review;          // reasons the case must be reviewed (复核)
+  std::vector<std::string> choice;          // ChoiceNeeded: the programs to choose between
+  std::vector<StaleValue> stale;            // standard values used past their renewal: the decision is provisional
+  std::string exception;                    // the exception (route) that decided it; empty for the base rule
+  std::string excluded_by;                  // Excluded: the program granted instead
+
+  /// Granted with a known amount: what is paid.
+  bool paid() const { return kind == DecisionKind::Granted && amount.has_value(); }
+  /// Undetermined, or granted with the amount undetermined: nothing can be counted.
+  bool undetermined() const { return kind == DecisionKind::Undetermined || kind == DecisionKind::AmountUndetermined; }
 };
 
 struct HouseholdOutcome {
   std::string household_id, input_hash, error;
-  std::vector<DecisionRow> decisions;  // granted or undetermined only
+  std::vector<StoredDecision> decisions;  // `household` of each may be left empty: household_id is written
 };
 
-/// A decision as stored: eligible NULL is undetermined; an empty amount with eligible 1 is an undetermined amount.
-struct StoredDecision {
-  std::string household, program, period, amount, per;
-  bool eligible_unknown = false;
-};
+/// The kind whose decision_kind_name() is `name`, or none.
+std::optional<DecisionKind> decision_kind_from_name(const std::string& name);
 
 class RunStore {
 public:
@@ -49,6 +64,8 @@ public:
   /// Every stored decision of a run for the months from..to (inclusive, "YYYY-MM").
   void for_each_decision(std::int64_t run, const std::string& from, const std::string& to,
                          const std::function<void(const StoredDecision&)>& each);
+  /// The stored decisions of one household in a run for one month.
+  std::vector<StoredDecision> decisions_of(std::int64_t run, const std::string& household, const std::string& period);
   std::vector<RunInfo> list();
   /// Writes a chunk of households in one transaction.
   void write(std::int64_t run, const std::vector<HouseholdOutcome>& chunk);
@@ -56,6 +73,10 @@ public:
   std::int64_t done_count(std::int64_t run);
   /// Households finished in a run without an error, with the input hash their decisions were made from.
   std::map<std::string, std::string> finished_households(std::int64_t run);
+  /// A household finished in a run: its input hash and error (empty when none); none when not finished there.
+  std::optional<std::pair<std::string, std::string>> household_in_run(std::int64_t run, const std::string& household);
+  /// Up to `limit` households of a run that ended in an error, as "ID: error", by id.
+  std::vector<std::string> error_examples(std::int64_t run, int limit);
 
 private:
   CaseDatabase& db_;

@@ -130,9 +130,16 @@ struct EnumDecl : Node {
   std::vector<EnumValue> values;
 };
 
+/// "1 .. 4", ">= 0": the values a field may take (checked when a record is loaded).
+struct FieldConstraint : Node {
+  std::string op;             // "range", ">=", "<=", ">", "<"
+  Expr low;
+  boost::optional<Expr> high;  // range only
+};
 struct FieldDecl : Node {
   std::string name;
   TypeRef type;
+  boost::optional<FieldConstraint> constraint;
   boost::optional<Expr> default_value;
   boost::optional<std::string> label;
 };
@@ -165,6 +172,7 @@ struct StdAmount : Node {
 };
 struct StdValue : Node {
   std::string from;
+  bool assumed = false;               // "from 2016-01-01 assumed": the day is an assumption, the source gives less
   boost::optional<StdAmount> amount;  // absent: declared unsourced
   boost::optional<std::string> until;
   boost::optional<std::string> cite;  // the source of this value, when it is not the standard's own
@@ -180,6 +188,7 @@ struct StandardDecl : Node {
   TypeRef type;
   boost::optional<std::string> per;
   boost::optional<std::string> by;
+  boost::optional<std::string> renewed;  // "renewed yearly": how often a value must be renewed before it is stale
   boost::optional<std::string> cite;
   std::vector<StdRow> rows;
 };
@@ -189,8 +198,10 @@ struct Clause : Node {
   std::string what;
   Expr value;
 };
-/// "warning "text" when C": a note the decision carries while C holds.
+/// "warning "text" when C": a note the decision carries while C holds; "review "reason" when C": the case must be
+/// reviewed (复核) while C holds.
 struct WarningClause : Node {
+  std::string kind;  // "warning" or "review"
   std::string message;
   Expr when;
 };
@@ -242,8 +253,11 @@ struct HouseholdSource : Node {
   std::string kind;  // "inline" (text is JSON) or "file" (text is a path)
   std::string text;
 };
+/// "expect dibao.amount = 760.00", "expect tekun_basic.eligible["P2"] = true",
+/// "expect member["P2"].counted = false", "expect household.per_capita = 255.56".
 struct Expectation : Node {
-  std::string program;
+  std::string program;                   // a program, or an entity (member, household) for a definition
+  boost::optional<std::string> subject;  // entity["P2"]: the instance whose definition is expected
   std::string field;
   boost::optional<std::string> member;
   Expr value;
@@ -273,7 +287,27 @@ struct AmendDecl : Node {
   std::vector<StdRow> rows;
 };
 
-struct Decl : x3::variant<EnumDecl, EntityDecl, DefineDecl, StandardDecl, ProgramDecl, TableDecl, TestDecl, RegionsDecl, AmendDecl> {
+/// "tekun_basic when member.tekun_recorded": one option of a choice, with the condition that records it as chosen.
+struct ChoiceOption : Node {
+  std::string program;
+  Expr when;
+};
+/// How programs combine for one person:
+///   exclusive A over B, C      — B and C are never paid to a person A is paid to
+///   choice A when C1, B when C2 — the family chooses one; until recorded, neither is paid
+///   compatible A, B, C         — may be paid together
+///   top_up A over B, C         — A pays the difference to what B and C pay the person
+///   supplement A to B          — A is only paid with B and combines with other programs as B does
+struct CombineDecl : Node {
+  std::string kind;                  // exclusive | choice | compatible | top_up | supplement
+  std::vector<std::string> first;    // exclusive, top_up: the one program; compatible: the group
+  std::vector<std::string> others;   // exclusive, top_up: the programs it is over
+  std::vector<ChoiceOption> options; // choice
+  boost::optional<std::string> cite;
+};
+
+struct Decl : x3::variant<EnumDecl, EntityDecl, DefineDecl, StandardDecl, ProgramDecl, TableDecl, TestDecl, RegionsDecl, AmendDecl,
+                          CombineDecl> {
   using base_type::base_type;
   using base_type::operator=;
 };

@@ -15,9 +15,9 @@ contains() { grep -qF -- "$2" "$1"; }
 check "eval exits 0 on the samples" $?
 check "eval prints one line per household" $([ "$(wc -l < "$tmp/out.jsonl")" -eq "$(grep -c . "$root/rules/samples/households.jsonl")" ]; echo $?)
 contains "$tmp/out.jsonl" '{"household":"QS-0002","period":"2021-03","ruleset":"sha256:'; check "result starts as in the spec" $?
-contains "$tmp/out.jsonl" '"program":"dibao","label":"城乡最低生活保障","eligible":true,"amount":"760.00","per":"month","members":["P1","P2","P3","P4"]'
+contains "$tmp/out.jsonl" '"program":"dibao","label":"城乡最低生活保障","eligible":true,"decision":"granted","amount":"760.00","per":"month","members":["P1","P2","P3","P4"]'
 check "E1 amount and members" $?
-contains "$tmp/out.jsonl" '"eligible":null,"amount":null,"per":"month","members":[],"missing":["standard dibao_standard for 610922 rural from 2016-01-01 (declared unsourced)"]'
+contains "$tmp/out.jsonl" '"eligible":null,"decision":"undetermined","amount":null,"per":"month","members":[],"missing":["standard dibao_standard for 610922 rural from 2016-01-01 (declared unsourced)"]'
 check "unsourced standard is named" $?
 "$bin" eval --rules "$root/rules" --household "$root/rules/samples/households.jsonl" --period 2021-03 > "$tmp/out2.jsonl" 2>/dev/null
 cmp -s "$tmp/out.jsonl" "$tmp/out2.jsonl"; check "byte-identical on a second run" $?
@@ -29,11 +29,28 @@ check "household outside the regions is exit 2" $([ $rc -eq 2 ]; echo $?)
 contains "$tmp/region.err" "field region: region 140522100000 is outside the regions these rules serve (沁水县 140521, 石泉县 610922)"; check "region error names the code" $?
 
 # a single pretty-printed household file
-printf '{\n  "id": "ONE", "region": "140521100000", "area": "rural",\n  "members": [{"id": "P1", "relation": "self", "birth_date": "1960-01-01"}]\n}\n' > "$tmp/one.json"
+printf '{\n  "id": "ONE", "region": "140521100000", "area": "rural",\n  "members": [{"id": "P1", "relation": "self", "birth_date": "1970-01-01"}]\n}\n' > "$tmp/one.json"
 "$bin" eval --rules "$root/rules" --household "$tmp/one.json" --period 2021-03 --format text --explain > "$tmp/one.txt" 2>&1
 check "single JSON household" $?
 contains "$tmp/one.txt" "✔ 城乡最低生活保障 (dibao): 440.00 元/月"; check "text output in Chinese" $?
-contains "$tmp/one.txt" "标准 dibao_standard 「最低生活保障标准」 [rural] = 440.00 (县级 county 沁水县 140521, 自 2020-01-01; 原文: from 2020-01-01 5280 per year)"; check "explanation shows the standard's date and level" $?
+contains "$tmp/one.txt" "标准 dibao_standard 「最低生活保障标准」 [rural] = 440.00 (县级 county 沁水县 140521, 自 2020-01-01; 原文: from 2020-01-01 assumed 5280 per year)"; check "explanation shows the standard's date and level" $?
+
+# impossible records are refused, in Chinese, and not evaluated
+printf '%s\n' '{"id":"IMP","region":"140521100000","area":"rural","members":[{"id":"P1","relation":"self","birth_date":"1960-01-01"},{"id":"P2","relation":"child","birth_date":"2030-01-01"}],"supporters":[{"of":"P9","relation":"child","birth_date":"1985-01-01"}]}' > "$tmp/imp.jsonl"
+"$bin" eval --rules "$root/rules" --household "$tmp/imp.jsonl" --period 2026-01 > "$tmp/imp.out" 2> "$tmp/imp.err"; rc=$?
+check "impossible record is exit 2" $([ $rc -eq 2 ]; echo $?)
+contains "$tmp/imp.err" "field members[P2].birth_date: 成员 P2 的出生日期 2030-01-01 晚于评估月份 2026-01"; check "birth after the month, in Chinese" $?
+contains "$tmp/imp.err" "field supporters[0].of: 义务人 1 的 of = \"P9\" 不是本户成员"; check "supporter of no member" $?
+check "impossible record not evaluated" $([ ! -s "$tmp/imp.out" ]; echo $?)
+
+# a person found 特困 is not also paid 低保; a case awaiting a choice pays neither option
+"$bin" eval --rules "$root/rules" --household "$root/rules/samples/households.jsonl" --period 2026-01 --format text > "$tmp/both.txt" 2>&1
+contains "$tmp/both.txt" "✔ 特困人员基本生活 (tekun_basic): 575.00 元/月  对象: P1"; check "QS-0001 is 特困" $?
+check "QS-0001 is not also 低保" $(awk '/^家庭 QS-0001/{f=1;next} /^家庭 /{f=0} f && /✔ 城乡最低生活保障/{bad=1} END{exit bad}' "$tmp/both.txt"; echo $?)
+contains "$tmp/both.txt" "⇄ 孤儿及事实无人抚养儿童基本生活保障 (orphan_basic): 需家庭选择其一"; check "a choice is shown, not paid" $?
+contains "$tmp/both.txt" "⏳ 暂定: 标准 dibao_standard「最低生活保障标准」(140521 rural) 取值自 2020-01-01"; check "a stale standard is said" $?
+"$bin" eval --rules "$root/rules" --household "$root/rules/samples/households.jsonl" --period 2026-01 --strict-standards > "$tmp/strict.jsonl" 2>&1
+contains "$tmp/strict.jsonl" "is stale (to be renewed every 12 months; --strict-standards)"; check "--strict-standards makes stale values undetermined" $?
 
 # bad records: reported with line and field, the good ones still evaluated, exit 2
 { sed -n 2p "$root/rules/samples/households.jsonl"
@@ -80,21 +97,48 @@ check "doc exits 0" $([ $rc -eq 0 ]; echo $?)
 contains "$tmp/cat/catalogue.md" "### 城乡最低生活保障 (dibao)"; check "catalogue lists programs" $?
 contains "$tmp/cat/catalogue.html" "<h2 id=\"standards\">标准</h2>"; check "catalogue HTML has the standards" $?
 
-# case database: a batch killed with SIGKILL and run again ends with exactly the decisions of an uninterrupted run
-"$bin" gen --households 20000 --region 140521 --seed 11 --rules "$root/rules" --db "$tmp/clean.db" > /dev/null
-cp "$tmp/clean.db" "$tmp/killed.db"
-"$bin" batch --db "$tmp/clean.db" --rules "$root/rules" --period 2026-01 --threads 2 > "$tmp/clean.out"
-check "clean batch exits 0" $?
+# case database: a batch killed with SIGKILL part-way through (some households of the run written, not all) and run
+# again ends with exactly the decisions of an uninterrupted run. The run's progress is read with `entitle runs`
+# ("1  running  2026-01..2026-01  N households, …"); the batch is killed only once 0 < N < all.
+households=20000
+"$bin" gen --households $households --region 140521 --seed 11 --rules "$root/rules" --db "$tmp/killed.db" > /dev/null
+check "gen into a database exits 0" $?
+done_in_run() { # db → households done in run 1 while it is running; empty when it is not running (or not readable)
+  "$bin" runs --db "$1" 2>/dev/null | awk '$1 == 1 && $2 == "running" { print $4 }'
+}
 "$bin" batch --db "$tmp/killed.db" --rules "$root/rules" --period 2026-01 --threads 1 > /dev/null 2>&1 &
 victim=$!
-sleep 0.3
+partial=""; polls=0
+while [ $polls -lt 2400 ] && kill -0 "$victim" 2>/dev/null; do  # at most 2,400 polls (≈ 2 minutes)
+  n=$(done_in_run "$tmp/killed.db")
+  if [ -n "$n" ] && [ "$n" -gt 0 ] && [ "$n" -lt $households ]; then partial=$n; break; fi
+  polls=$((polls+1)); sleep 0.05
+done
 kill -9 "$victim" 2>/dev/null; wait "$victim" 2>/dev/null
+after_kill=$(done_in_run "$tmp/killed.db")
+if [ -z "$partial" ] || [ -z "$after_kill" ] || [ "$after_kill" -le 0 ] || [ "$after_kill" -ge $households ]; then
+  echo "the killed batch left no partial run: seen while running '${partial:-none}', after the kill '${after_kill:-no running run}' of $households households"
+  "$bin" runs --db "$tmp/killed.db"
+  check "batch killed part-way through (some, not all, households done)" 1
+else
+  check "batch killed part-way through (some, not all, households done)" 0
+fi
 "$bin" batch --db "$tmp/killed.db" --rules "$root/rules" --period 2026-01 --threads 2 > "$tmp/killed.out"
 check "resumed batch exits 0" $?
-grep -v '^run ' "$tmp/clean.out" > "$tmp/clean.sum"; grep -v '^run ' "$tmp/killed.out" > "$tmp/killed.sum"
-cmp -s "$tmp/clean.sum" "$tmp/killed.sum"; check "killed and resumed run has the same totals as a clean run" $?
+contains "$tmp/killed.out" "run 1 (resumed)"; check "the killed run is resumed, not started again" $?
 "$bin" runs --db "$tmp/killed.db" > "$tmp/runs.out"
 check "one run, complete" $([ "$(grep -c complete "$tmp/runs.out")" -eq 1 ] && [ "$(wc -l < "$tmp/runs.out")" -eq 1 ]; echo $?)
+contains "$tmp/runs.out" "  $households households, "; check "the resumed run has every household" $?
+# The uninterrupted run: the same households, rules and month, as run 2 of the same database.
+"$bin" batch --db "$tmp/killed.db" --rules "$root/rules" --period 2026-01 --threads 2 > "$tmp/clean.out"
+check "uninterrupted batch exits 0" $?
+contains "$tmp/clean.out" "run 2:"; check "the uninterrupted run is a new run" $?
+grep -v '^run ' "$tmp/clean.out" > "$tmp/clean.sum"; grep -v '^run ' "$tmp/killed.out" > "$tmp/killed.sum"
+cmp -s "$tmp/clean.sum" "$tmp/killed.sum"; check "killed and resumed run has the same totals as an uninterrupted run" $?
+"$bin" diff --db "$tmp/killed.db" --from 1 --to 2 --report "$tmp/kill_report" > "$tmp/kill_diff.out"
+check "diff of the resumed and the uninterrupted run exits 0" $?
+contains "$tmp/kill_diff.out" "total monthly cost change: 0.00 元; 0 changed household × program"
+check "the resumed run decided every household as the uninterrupted run did" $?
 
 # replay: an auditor re-decides a stored household from the database alone
 "$bin" replay --db "$tmp/killed.db" --run 1 --household G140521-1 --period 2026-01 > "$tmp/replay.out"; rc=$?

@@ -19,7 +19,7 @@ TEST(Catalogue, DescribesTheLibrary) {
   EXPECT_NE(md.find("### 特困人员照料护理 (tekun_care)"), std::string::npos);
   EXPECT_NE(md.find("金额: （最低生活保障标准 减 家庭月人均收入） 乘以 共同生活家庭成员人数（按分四舍五入）。"), std::string::npos);
   // A standard's timeline: region code and name, dates, the value as written and its source.
-  EXPECT_NE(md.find("| 140521 | 沁水县 | 农村 (rural) | 2020-01-01 |  | 5280 / year | 《沁水县“十四五”公共服务和社会保障发展规划》(2022-05): 2020 年农村低保标准 |"),
+  EXPECT_NE(md.find("| 140521 | 沁水县 | 农村 (rural) | 2020-01-01 (推定) |  | 5280 / year | 《沁水县“十四五”公共服务和社会保障发展规划》(2022-05): 2020 年农村低保标准 |"),
             std::string::npos);
   EXPECT_NE(md.find("| 14 | 山西省 | 一级 (grade_1) | 2026-01-01 |  | 122 |"), std::string::npos);
   // Values no source gives, listed for county offices.
@@ -28,6 +28,20 @@ TEST(Catalogue, DescribesTheLibrary) {
   EXPECT_NE(html.find("<h3 id=\"program-dibao\">城乡最低生活保障 (dibao)</h3>"), std::string::npos);
   EXPECT_NE(html.find("<td class=\"unsourced\">未找到公开来源 (无来源)</td>"), std::string::npos);
   EXPECT_EQ(html.find("<script"), std::string::npos);  // self-contained, nothing to run or fetch
+}
+
+TEST(Catalogue, ListsCombinationsStaleValuesAndAssumedDates) {
+  auto l = load_rules(ENTITLE_RULES_DIR);
+  ASSERT_TRUE(l->rules);
+  std::string md = build_catalogue(*l->rules, l->sources).markdown();
+  // Every combination with its kind; the stale 2020 沁水 standard with the date it became provisional.
+  EXPECT_NE(md.find("| 互斥 (优先者先定，另一项不重复享受) | 「特困人员基本生活」(tekun_basic) 优先于 「城乡最低生活保障」(dibao)"), std::string::npos);
+  EXPECT_NE(md.find("「孤儿及事实无人抚养儿童基本生活保障」(orphan_basic)、「特困人员基本生活」(tekun_basic) 由家庭选择其一"), std::string::npos);
+  EXPECT_NE(md.find("| 最低生活保障标准 (dibao_standard) | 140521 沁水县 | 农村 (rural) | 5280 / year | 2020-01-01 | 2021-01-01 |"),
+            std::string::npos);
+  EXPECT_NE(md.find("| 困难残疾人生活补贴标准 (disability_living_standard) | 61 陕西省 | 18周岁及以上 (adult) | 60 | 2016-01-01 | 2017-01-01 |"),
+            std::string::npos);
+  EXPECT_NE(md.find("## 推定的生效日期"), std::string::npos);
 }
 
 TEST(Catalogue, HtmlEscapesRuleText) {

@@ -16,7 +16,7 @@ TEST(DocsExamples, LanguageReferenceExamplesParse) {
   ss << in.rdbuf();
   std::string doc = ss.str();
   std::regex block("```\\n([\\s\\S]*?)```");
-  std::regex declaration("^\\s*(#.*\\n\\s*)*(enum|entity|define|standard|program|table|test|regions|amend|定义)\\b");
+  std::regex declaration("^\\s*(#.*\\n\\s*)*(enum|entity|define|standard|program|table|test|regions|amend|exclusive|choice|compatible|top_up|supplement|定义)\\b");
   int checked = 0;
   for (auto it = std::sregex_iterator(doc.begin(), doc.end(), block); it != std::sregex_iterator(); ++it) {
     std::string code = (*it)[1];

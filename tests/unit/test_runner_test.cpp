@@ -46,3 +46,34 @@ test "bad" at 2021-03 {
   EXPECT_NE(report.outcomes[0].failures[0].find("field area: expected one of urban rural, found \"suburb\""), std::string::npos)
       << report.outcomes[0].failures[0];
 }
+
+TEST(TestRunner, AMemberExpectationIsAboutThatMember) {
+  // A wrong expectation about one member fails, even when another member makes the program granted.
+  auto l = load(R"(
+program p "p" for member paid monthly { eligible when member.relation = "self"  amount = 10 }
+define household.total : money = 250
+define member.adult : bool = age_at(member.birth_date, last_day(period)) >= 18
+test "members" at 2021-03 {
+  household {"id":"A","region":"140521","area":"rural","members":[
+    {"id":"P1","relation":"self","birth_date":"1970-01-01"},{"id":"P2","relation":"child","birth_date":"2015-01-01"}]}
+  expect p.eligible["P1"] = true
+  expect p.eligible["P2"] = true
+  expect p.decision["P2"] = not_granted
+  expect p.amount["P1"] = 10.00
+  expect member["P2"].adult = true
+  expect member["P1"].adult = true
+  expect household.total = 250.00
+  expect household.total = 250.01
+}
+)");
+  TestReport report = run_tests(*l);
+  ASSERT_EQ(report.failed, 1u);
+  std::string text = render_test_report(*l, report);
+  EXPECT_NE(text.find("p.eligible[P2]: expected true, got false"), std::string::npos) << text;
+  EXPECT_EQ(text.find("p.eligible[P1]"), std::string::npos) << text;
+  EXPECT_EQ(text.find("p.decision[P2]"), std::string::npos) << text;
+  EXPECT_NE(text.find("member[\"P2\"].adult: expected true, got false"), std::string::npos) << text;
+  EXPECT_EQ(text.find("member[\"P1\"].adult"), std::string::npos) << text;
+  EXPECT_NE(text.find("household.total: expected 250.01, got 250"), std::string::npos) << text;
+  EXPECT_EQ(report.outcomes[0].failures.size(), 3u) << text;
+}

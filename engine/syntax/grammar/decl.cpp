@@ -24,7 +24,8 @@ bool is_reserved_word(std::string const& w) {
 namespace {
 
 const char* const kTopKeywords[] = {"enum", "entity", "define", "standard", "program", "table", "test", "regions", "amend",
-                                    "枚举", "实体", "定义", "标准", "项目", "表", "测试", "区划", "补充"};
+                                    "exclusive", "choice", "compatible", "top_up", "supplement",
+                                    "枚举", "实体", "定义", "标准", "项目", "表", "测试", "区划", "补充", "互斥", "择一", "可兼得", "补差", "附加"};
 
 void skip_blank(iterator_type& it, iterator_type last) {
   x3::unused_type u;

@@ -32,6 +32,9 @@ struct cite_class {};
 struct enum_value_class : annotate_span {};
 struct enum_class : annotate_span {};
 struct field_class : annotate_span {};
+struct field_constraint_class : annotate_span {};
+struct choice_option_class : annotate_span {};
+struct combine_class : annotate_span {};
 struct entity_class : annotate_span {};
 struct def_exception_class : annotate_span {};
 struct define_class : annotate_span {};
@@ -71,7 +74,8 @@ struct expectation_class : annotate_span {};
 struct test_class : annotate_span {};
 
 ///////////////////////////////////////////////////////////////////////////// rules
-x3::rule<decl_class, ast::Decl> const decl = "a declaration (enum, entity, define, standard, program, table, test, regions or amend)";
+x3::rule<decl_class, ast::Decl> const decl =
+    "a declaration (enum, entity, define, standard, program, table, test, regions, amend, exclusive, choice, compatible or top_up)";
 x3::rule<type_ref_class, ast::TypeRef> const type_ref = "a type";
 x3::rule<day_class, std::string> const day = "date (YYYY-MM-DD)";
 x3::rule<month_text_class, std::string> const month_text = "month (YYYY-MM)";
@@ -79,6 +83,9 @@ x3::rule<cite_class, std::string> const cite = "'cite \"…\"'";
 x3::rule<enum_value_class, ast::EnumValue> const enum_value = "enum value";
 x3::rule<enum_class, ast::EnumDecl> const enum_decl = "enum declaration";
 x3::rule<field_class, ast::FieldDecl> const field = "field (name : type)";
+x3::rule<field_constraint_class, ast::FieldConstraint> const field_constraint = "allowed values ('1 .. 4' or '>= 0')";
+x3::rule<choice_option_class, ast::ChoiceOption> const choice_option = "'PROGRAM when CONDITION'";
+x3::rule<combine_class, ast::CombineDecl> const combine_decl = "'exclusive', 'choice', 'compatible' or 'top_up' declaration";
 x3::rule<entity_class, ast::EntityDecl> const entity_decl = "entity declaration";
 x3::rule<def_exception_class, ast::DefException> const def_exception = "exception";
 x3::rule<define_class, ast::DefineDecl> const define_decl = "definition";
@@ -119,7 +126,7 @@ x3::rule<test_class, ast::TestDecl> const test_decl = "test declaration";
 
 ///////////////////////////////////////////////////////////////////////////// grammar
 auto const decl_def = enum_decl | entity_decl | define_decl | standard_decl | program_decl | table_decl | test_decl | regions_decl |
-                      amend_decl;
+                      amend_decl | combine_decl;
 auto const type_ref_def = matches[kw("optional")] >> matches[kw("list") >> kw("of")] >> identifier;
 auto const day_def = raw[lexeme[repeat(4)[digit] >> '-' >> repeat(2)[digit] >> '-' >> repeat(2)[digit] >> !digit]];
 auto const month_text_def = raw[lexeme[repeat(4)[digit] >> '-' >> repeat(2)[digit] >> !digit >> !lit('-')]];
@@ -128,7 +135,9 @@ auto const cite_def = kw("cite", "依据") > text;
 auto const enum_value_def = identifier >> -text;
 auto const enum_decl_def = kw("enum", "枚举") > identifier >> -text > lit('{') > (enum_value % ',') > lit('}');
 
-auto const field_def = word > lit(':') > type_ref >> -(kw("default") > expression) >> -text;
+auto const field_constraint_def = (&(cell_value >> lit("..")) >> attr(std::string("range")) >> cell_value >> lit("..") > cell_value) |
+                                  (cmp_text > cell_value >> attr(OptExpr()));
+auto const field_def = word > lit(':') > type_ref >> -field_constraint >> -(kw("default") > expression) >> -text;
 auto const entity_decl_def = kw("entity", "实体") > identifier >> -text > lit('{') > *field > lit('}');
 
 auto const def_exception_def = kw("exception", "例外") > identifier >> -text > kw("when", "当") > expression > kw("then", "则") >
@@ -137,13 +146,13 @@ auto const define_decl_def = kw("define", "定义") > identifier > lit('.') > wo
                              -(lit('=') > expression) >> *def_exception >> -cite;
 
 auto const std_amount_def = expression >> -(kw("per") > word);
-auto const std_value_def = kw("from", "自") > day > (kw("unsourced", "无来源") | std_amount) >> -(kw("until", "至") > day) >>
+auto const std_value_def = kw("from", "自") > day >> matches[kw("assumed", "推定")] > (kw("unsourced", "无来源") | std_amount) >> -(kw("until", "至") > day) >>
                            -cite;
 auto const region_def = lexeme[raw[+digit]] | (kw("all", "全国") >> attr(std::string("all")));
 auto const std_row_def = region >> -identifier > lit(':') > +std_value;
 auto const path_def = raw[identifier >> *(lit('.') >> word)];
 auto const standard_decl_def = kw("standard", "标准") > identifier >> -text > lit(':') > type_ref >> -(kw("per") > word) >>
-                               -(kw("by") > path) >> -cite > lit('{') > *std_row > lit('}');
+                               -(kw("by") > path) >> -(kw("renewed", "更新") > word) >> -cite > lit('{') > *std_row > lit('}');
 
 auto const clause_def = (kw("eligible", "符合") >> attr(std::string("eligible")) > kw("when", "当") > expression) |
                         (kw("amount", "金额") >> attr(std::string("amount")) > lit('=') > expression) |
@@ -151,7 +160,8 @@ auto const clause_def = (kw("eligible", "符合") >> attr(std::string("eligible"
 auto const excludes_def = kw("excludes", "排除") >> attr(std::string("excludes")) > (identifier % ',');
 auto const prog_exception_def = kw("exception", "例外") > identifier >> -text > kw("when", "当") > expression > lit('{') >
                                 *clause > lit('}');
-auto const warning_def = kw("warning", "提示") > text > kw("when", "当") > expression;
+auto const warning_def = ((kw("warning", "提示") >> attr(std::string("warning"))) | (kw("review", "复核") >> attr(std::string("review")))) >
+                         text > kw("when", "当") > expression;
 auto const program_item_def = clause | excludes | prog_exception | warning;
 auto const program_decl_def = kw("program", "项目") > identifier > text > kw("for") > word > kw("paid") > word >> -cite >
                               lit('{') > *program_item > lit('}');
@@ -180,15 +190,28 @@ auto const json_nested_def = lit('{') >> *(json_string | json_nested | (x3::char
 auto const json_block_def = lexeme[raw[json_nested]];
 auto const household_def = kw("household", "家庭") >
                            ((kw("file") >> attr(std::string("file")) > text) | (attr(std::string("inline")) >> json_block));
-auto const expectation_def = kw("expect", "预期") > identifier > lit('.') > word >> -(lit('[') > text > lit(']')) > lit('=') >
-                             expression;
+auto const expectation_def = kw("expect", "预期") > identifier >> -(lit('[') > text > lit(']')) > lit('.') > word >>
+                             -(lit('[') > text > lit(']')) > lit('=') > expression;
+using Names = std::vector<std::string>;
+using Options = std::vector<ast::ChoiceOption>;
+auto const choice_option_def = identifier > kw("when", "当") > expression;
+auto const combine_decl_def =
+    (kw("exclusive", "互斥") >> attr(std::string("exclusive")) > repeat(1)[identifier] > kw("over", "优先于") > (identifier % ',') >>
+     attr(Options()) >> -cite) |
+    (kw("top_up", "补差") >> attr(std::string("top_up")) > repeat(1)[identifier] > kw("over", "优先于") > (identifier % ',') >>
+     attr(Options()) >> -cite) |
+    (kw("supplement", "附加") >> attr(std::string("supplement")) > repeat(1)[identifier] > kw("to", "于") > repeat(1)[identifier] >>
+     attr(Options()) >> -cite) |
+    (kw("compatible", "可兼得") >> attr(std::string("compatible")) > (identifier % ',') >> attr(Names()) >> attr(Options()) >> -cite) |
+    (kw("choice", "择一") >> attr(std::string("choice")) >> attr(Names()) >> attr(Names()) > (choice_option % ',') >> -cite);
 auto const test_decl_def = kw("test", "测试") > text > kw("at") > month_text > lit('{') > household > *expectation > lit('}');
 
 BOOST_SPIRIT_DEFINE(decl, type_ref, day, month_text, cite, enum_value, enum_decl, field, entity_decl, def_exception,
                     define_decl, std_amount, std_value, region, std_row, path, standard_decl, clause, excludes,
                     prog_exception, program_item, program_decl, table_param, cell_value, cmp_text, cell_any, cell_cmp,
                     cell_set, cell_range, cell_eq, cell, row, hit, table_decl, json_string, json_nested, json_block,
-                    household, expectation, test_decl, warning, region_code, region_entry, regions_decl, amend_decl)
+                    household, expectation, test_decl, warning, region_code, region_entry, regions_decl, amend_decl,
+                    field_constraint, choice_option, combine_decl)
 
 }  // namespace decl_rules
 }  // namespace entitle::grammar
