@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/base/json_tree.hpp"
+#include "engine/eval/evaluator.hpp"
 #include "engine/eval/household.hpp"
 
 namespace entitle {
@@ -115,6 +117,7 @@ const char* stage_for_age(int age) {
 }
 
 std::string money(int yuan) { return "\"" + std::to_string(yuan) + "\""; }
+std::string money_text(const Rational& amount) { return "\"" + amount.to_fixed(2) + "\""; }
 
 std::string id_list(const std::vector<std::string>& ids) {
   std::string out = "[";
@@ -164,7 +167,14 @@ std::string generate_population(const ir::RuleSet& rs, const GenOptions& o, cons
   };
   const bool has_route = status_has("dibao_route"), has_dibao_members = status_has("dibao_members");
   const bool has_phaseout = status_has("phaseout_since"), has_orphan_members = status_has("orphan_members");
-  const bool has_tekun_members = status_has("tekun_members");
+  const bool has_tekun_members = status_has("tekun_members"), has_rise_from_work = status_has("rise_from_work");
+  // The county's payment roll: a household the rules grant 低保 in the month before the reference is (mostly) a
+  // case in payment, recorded with the route and members the decision used.
+  int dibao_program = -1;
+  for (std::size_t i = 0; i < rs.programs.size(); ++i)
+    if (rs.programs[i].name == "dibao" && rs.programs[i].entity == rs.root_entity) dibao_program = int(i);
+  Evaluator roll(rs);
+  EvalScratch scratch;
   const Month this_month = Month::of(o.reference);
   auto months_ago = [&](int n) { return Month{this_month.index - n}.to_string(); };
 
@@ -362,17 +372,12 @@ std::string generate_population(const ir::RuleSet& rs, const GenOptions& o, cons
       return p.counted() && p.employed && !p.incomes.empty() && std::string(p.incomes[0].kind) == "wage";
     });
     int n = static_cast<int>(dibao_ids.size());
-    if (cls == 0 && n > 0 && rng.chance(80)) {
-      add_status("\"dibao_since\":\"" + months_ago(1 + rng.below(96)) + "\"");
-      add_status("\"dibao_amount\":" + money(std::max(10, standard * n - household_income)));
-      if (has_route) add_status("\"dibao_route\":\"household\"");
-      if (has_dibao_members) add_status("\"dibao_members\":" + id_list(dibao_ids));
-    } else if (cls != 0 && alone && rng.chance(50)) {
-      add_status("\"dibao_since\":\"" + months_ago(1 + rng.below(36)) + "\"");
-      add_status("\"dibao_amount\":" + money(std::max(10, standard - alone->monthly_income())));
-      if (has_route) add_status("\"dibao_route\":\"single_person\"");
-      if (has_dibao_members) add_status("\"dibao_members\":" + id_list({alone->id}));
-    } else if (cls == 1 && n > 0 && wage_earner && rng.chance(5)) {
+    (void)alone;
+    (void)household_income;
+    // Cases in payment are what the rules granted last month (below), except a few households in a 渐退期.
+    bool phasing_out = false;
+    if (cls == 1 && n > 0 && wage_earner && rng.chance(5)) {
+      phasing_out = true;
       // Income rose through work: the household is in its 渐退期 (phase-out) of up to six months.
       int began = rng.below(6);
       add_status("\"dibao_since\":\"" + months_ago(began + 6 + rng.below(48)) + "\"");
@@ -380,7 +385,9 @@ std::string generate_population(const ir::RuleSet& rs, const GenOptions& o, cons
       if (has_route) add_status("\"dibao_route\":\"household\"");
       if (has_dibao_members) add_status("\"dibao_members\":" + id_list(dibao_ids));
       if (has_phaseout) add_status("\"phaseout_since\":\"" + months_ago(began) + "\"");
+      if (has_rise_from_work) add_status("\"rise_from_work\":true");
     }
+    const int enrol_draw = rng.below(100), since_draw = rng.below(96);
     if (!tekun_ids.empty()) add_status("\"tekun_members\":" + id_list(tekun_ids));
     if (!orphan_ids.empty()) add_status("\"orphan_members\":" + id_list(orphan_ids));
     // ---- the record
@@ -421,12 +428,32 @@ std::string generate_population(const ir::RuleSet& rs, const GenOptions& o, cons
       members += std::string(members.empty() ? "" : ",") + "{\"id\":\"" + p.id + "\",\"relation\":\"" + p.relation +
                  "\",\"birth_date\":\"" + p.birth.to_string() + "\"" + extra + "}";
     }
-    std::string json = "{\"id\":\"" + hid + "\",\"region\":\"" + township + "\",\"area\":\"" + (rural ? "rural" : "urban") + "\"";
-    if (!status.empty()) json += ",\"status\":{" + status + "}";
-    if (rng.permille(15)) json += ",\"hardship\":{\"kind\":\"" + std::string(rng.chance(60) ? "emergency" : "expenditure") + "\",\"months\":" + std::to_string(1 + rng.below(6)) + "}";
-    json += ",\"members\":[" + members + "]";
-    if (!supporters.empty()) json += ",\"supporters\":[" + supporters + "]";
-    json += "}";
+    std::string hardship;
+    if (rng.permille(15)) hardship = ",\"hardship\":{\"kind\":\"" + std::string(rng.chance(60) ? "emergency" : "expenditure") + "\",\"months\":" + std::to_string(1 + rng.below(6)) + "}";
+    auto assemble = [&](const std::string& st) {
+      std::string json = "{\"id\":\"" + hid + "\",\"region\":\"" + township + "\",\"area\":\"" + (rural ? "rural" : "urban") + "\"";
+      if (!st.empty()) json += ",\"status\":{" + st + "}";
+      json += hardship + ",\"members\":[" + members + "]";
+      if (!supporters.empty()) json += ",\"supporters\":[" + supporters + "]";
+      return json + "}";
+    };
+    std::string json = assemble(status);
+    if (!phasing_out && dibao_program >= 0 && enrol_draw < 92) {
+      std::string error;
+      std::vector<InputError> errors;
+      Household hh;
+      auto record = parse_json(json, error);
+      if (record && load_household(rs, *record, hid, hh, errors)) {
+        HouseholdResult last = roll.evaluate(hh, Month{this_month.index - 1}, false, nullptr, scratch);
+        const Entitlement& d = last.entitlements[dibao_program];
+        if (last.errors.empty() && d.kind == DecisionKind::Granted && !d.members.empty()) {
+          std::string roll_status = "\"dibao_since\":\"" + months_ago(1 + since_draw) + "\",\"dibao_amount\":" + money_text(d.amount);
+          if (has_route) roll_status += std::string(",\"dibao_route\":\"") + (d.exception == "single_person" ? "single_person" : "household") + "\"";
+          if (has_dibao_members) roll_status += ",\"dibao_members\":" + id_list(d.members);
+          json = assemble(roll_status + (status.empty() ? "" : "," + status));
+        }
+      }
+    }
     each(std::move(json));
   }
   return "";
