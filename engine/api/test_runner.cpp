@@ -163,7 +163,7 @@ TestReport run_tests(const LoadedRules& loaded) {
             o.failures.push_back(where + ": expected " + shown(want) + ", got " + shown(got) + missing_note(md ? md->missing : ent->missing));
         } else if (x.expect_undetermined) {
           bool undetermined = kind == DecisionKind::Undetermined || kind == DecisionKind::AmountUndetermined ||
-                              (kind == DecisionKind::ChoiceNeeded && !(md ? md->missing.size() > 1 : ent->missing.size() > 1));
+                              (kind == DecisionKind::ChoiceNeeded && !(md ? md->amount_known : ent->option_amount_known));
           if (!undetermined)
             o.failures.push_back(where + ": expected undetermined, got " +
                                  (kind == DecisionKind::Granted ? (md ? md->amount : ent->amount).to_fixed(2) : std::string(decision_kind_name(kind)) + " (0.00)"));
@@ -171,7 +171,8 @@ TestReport run_tests(const LoadedRules& loaded) {
           Rational want = expected_number(rs, x.value);
           std::optional<Rational> got;
           if (kind == DecisionKind::Granted) got = md ? md->amount : ent->amount;
-          else if (kind == DecisionKind::ChoiceNeeded) got = md ? md->amount : ent->option_amount;  // the amount if chosen
+          else if (kind == DecisionKind::ChoiceNeeded && (md ? md->amount_known : ent->option_amount_known))
+            got = md ? md->amount : ent->option_amount;  // the amount if chosen
           else if (kind == DecisionKind::NotGranted || kind == DecisionKind::Excluded) got = Rational(0);
           if (!x.member.empty() && !member_level && kind == DecisionKind::Granted) got = std::nullopt;
           if (!got || *got != want)

@@ -510,6 +510,7 @@ void explain_jobs(std::vector<ReasonJob>& jobs, DiffReport& rep, const LoadedRul
           if (ch.reasons.empty())
             ch.reasons = explain_change(old_rules, ra, old_month, new_rules, rb, new_month, ch.program, job.record_changed);
         }
+        if (ch.offset) ch.reasons.insert(ch.reasons.begin(), "补差随本户其他待遇增加而减少，家庭合计未减少");
         ch.reason = joined(ch.reasons, "; ");
       }
     }
@@ -711,6 +712,21 @@ DiffReport diff_runs(CaseDatabase& db, std::int64_t from_run, std::int64_t to_ru
     rep.changes.push_back(std::move(ch));
   }
 
+  // A decrease matched by the same household's increases (a 补差 that shrinks as 低保 grows) is no loss.
+  for (const auto& [hid, idx] : to_explain) {
+    Rational household_delta;
+    bool any_decrease = false;
+    for (std::size_t i : idx) {
+      const ChangedHousehold& c = rep.changes[i];
+      if (c.change == Change::Undetermined) continue;
+      if (auto annual = annual_amount(c.delta_value, c.per)) household_delta = household_delta + *annual;
+      any_decrease = any_decrease || c.change == Change::Decreased;
+    }
+    if (!any_decrease || household_delta.sign() < 0) continue;
+    for (std::size_t i : idx)
+      if (rep.changes[i].change == Change::Decreased) rep.changes[i].offset = true;
+  }
+
   // The cause of each change: both decisions explained again, each with its run's rule set and record version.
   std::vector<ReasonJob> jobs;
   auto flush = [&]() {
@@ -761,7 +777,9 @@ Rational monthly_of(const Rational& per_period, const std::string& per) {
   return annual ? *annual / Rational(12) : Rational(0);
 }
 
-bool is_loser(const ChangedHousehold& c) { return c.change == Change::NoLongerEligible || c.change == Change::Decreased; }
+bool is_loser(const ChangedHousehold& c) {
+  return c.change == Change::NoLongerEligible || (c.change == Change::Decreased && !c.offset);
+}
 
 }  // namespace
 

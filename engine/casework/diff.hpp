@@ -58,6 +58,8 @@ struct ChangedHousehold {
   std::string reason;                              // reasons joined by "; "
   std::vector<std::string> review;                 // the later decision's review reasons
   bool provisional = false;                        // the later decision used a standard value past its renewal
+  bool offset = false;  // a decrease (a top-up) matched by increases of the same household's other programs: the
+                        // household is not paid less, so it is not listed among those who lose
 };
 
 /// A case of the later run to review (复核): its decision carries review reasons, or is provisional (stale values).

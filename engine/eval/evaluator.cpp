@@ -940,7 +940,10 @@ private:
     if (s.eligible.is_missing()) d.missing = s.eligible.missing_facts();
     else if (s.amount.is_missing() && (s.kind == DecisionKind::AmountUndetermined || s.kind == DecisionKind::ChoiceNeeded))
       d.missing = s.amount.missing_facts();
-    if ((s.kind == DecisionKind::Granted || s.kind == DecisionKind::ChoiceNeeded) && s.amount.tag == Tag::Num) d.amount = s.amount.num;
+    if ((s.kind == DecisionKind::Granted || s.kind == DecisionKind::ChoiceNeeded) && s.amount.tag == Tag::Num) {
+      d.amount = s.amount.num;
+      d.amount_known = true;
+    }
     if (s.choice) {
       for (int q : s.choice->programs) d.choice.push_back(rs_.programs[q].name);
       d.missing.insert(d.missing.begin(), choice_fact(*s.choice, &inst));
@@ -998,7 +1001,7 @@ private:
             if (hh_.instances[i].entity != rs_.root_entity && is_member(hh_.instances[i])) e.members.push_back(hh_.instances[i].id);
         }
       } else {
-        bool any_yes = false, any_unknown = false, any_choice = false, any_excluded = false;
+        bool any_yes = false, any_unknown = false, any_choice = false, any_excluded = false, options_known = true;
         MissingSet missing, choice_missing;
         for (const Instance& inst : hh_.instances) {
           if (inst.entity != pd.entity) continue;
@@ -1022,6 +1025,7 @@ private:
             case DecisionKind::Undetermined: any_unknown = true; break;
             case DecisionKind::ChoiceNeeded:
               any_choice = true;
+              options_known = options_known && md.amount_known;
               e.option_amount = e.option_amount + md.amount;
               if (e.choice.empty()) e.choice = md.choice;
               break;
@@ -1045,6 +1049,7 @@ private:
                                 : DecisionKind::NotGranted;
         // A choice still open for one member is the decision only when nobody is granted; otherwise it is shown
         // per member (member_decisions) and the granted amount stands.
+        e.option_amount_known = e.kind == DecisionKind::ChoiceNeeded && options_known;
         if (e.kind == DecisionKind::ChoiceNeeded) missing.insert(missing.end(), choice_missing.begin(), choice_missing.end());
         else {
           e.choice.clear();
@@ -1091,6 +1096,7 @@ private:
     if (s.kind == DecisionKind::ChoiceNeeded) {
       for (int q : s.choice->programs) e.choice.push_back(rs_.programs[q].name);
       e.missing.push_back(choice_fact(*s.choice, inst));
+      e.option_amount_known = s.amount.tag == Tag::Num;
       if (s.amount.tag == Tag::Num) e.option_amount = s.amount.num;
       else e.missing.insert(e.missing.end(), s.amount.missing_facts().begin(), s.amount.missing_facts().end());
       return;

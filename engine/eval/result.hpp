@@ -74,6 +74,7 @@ struct MemberDecision {
   std::string member;
   DecisionKind kind = DecisionKind::NotGranted;
   Rational amount;                     // Granted; ChoiceNeeded: the amount if this program is chosen
+  bool amount_known = false;           // Granted / ChoiceNeeded: the amount is known (else `missing` says why)
   std::vector<std::string> missing;    // Undetermined / AmountUndetermined / ChoiceNeeded: the facts needed
   std::string excluded_by;             // Excluded: the program granted instead
   std::vector<std::string> choice;     // ChoiceNeeded: the programs to choose between, this one first
@@ -97,6 +98,7 @@ struct Entitlement {
   std::vector<StaleValue> stale;        // standard values used past their renewal: the decision is provisional
   std::vector<std::string> choice;      // ChoiceNeeded (household programs): the programs to choose between
   Rational option_amount;               // ChoiceNeeded: the amount if this program is chosen
+  bool option_amount_known = false;     // ChoiceNeeded: every option amount is known
   std::vector<MemberDecision> member_decisions;  // member-level programs: every person's decision
   DecisionKind kind = DecisionKind::NotGranted;  // for a member program: Granted when any member is granted, else
                                                  // the most pressing of its members' kinds

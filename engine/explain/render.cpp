@@ -136,7 +136,8 @@ std::string render_result_json(const ir::RuleSet& rs, const SourceManager& sm, c
     if (!e.missing.empty()) j["missing"] = e.missing;
     if (!e.exception.empty()) j["exception"] = e.exception;
     if (!e.excluded_by.empty()) j["excluded_by"] = e.excluded_by;
-    if (!e.choice.empty()) j["choice"] = {{"between", e.choice}, {"amount_if_chosen", e.option_amount.to_fixed(2)}};
+    if (!e.choice.empty())
+      j["choice"] = {{"between", e.choice}, {"amount_if_chosen", e.option_amount_known ? json(e.option_amount.to_fixed(2)) : json(nullptr)}};
     json md = json::array();
     for (const MemberDecision& d : e.member_decisions) {
       if (d.kind == DecisionKind::Granted || d.kind == DecisionKind::NotGranted) continue;
@@ -144,7 +145,8 @@ std::string render_result_json(const ir::RuleSet& rs, const SourceManager& sm, c
       m["member"] = d.member;
       m["decision"] = decision_kind_name(d.kind);
       if (!d.excluded_by.empty()) m["excluded_by"] = d.excluded_by;
-      if (!d.choice.empty()) m["choice"] = {{"between", d.choice}, {"amount_if_chosen", d.amount.to_fixed(2)}};
+      if (!d.choice.empty())
+        m["choice"] = {{"between", d.choice}, {"amount_if_chosen", d.amount_known ? json(d.amount.to_fixed(2)) : json(nullptr)}};
       if (!d.missing.empty()) m["missing"] = d.missing;
       md.push_back(m);
     }
@@ -243,7 +245,8 @@ std::string render_result_text(const ir::RuleSet& rs, const SourceManager& sm, c
     if (e.kind == DecisionKind::ChoiceNeeded) {
       out << "  ⇄ " << head << ": 需家庭选择其一 (";
       for (std::size_t i = 0; i < e.choice.size(); ++i) out << (i ? " 或 " : "") << e.choice[i];
-      out << ")，选择此项: " << e.option_amount.to_fixed(2) << ' ' << per_label(p.period) << "；记录选择前两项均不发放\n";
+      out << ")，选择此项: " << (e.option_amount_known ? e.option_amount.to_fixed(2) + " " + per_label(p.period) : std::string("金额待定"))
+          << "；记录选择前两项均不发放\n";
     } else if (!e.eligible) {
       out << "  ? " << head << ": 无法确定";
       if (!e.missing.empty()) {
@@ -277,7 +280,7 @@ std::string render_result_text(const ir::RuleSet& rs, const SourceManager& sm, c
       if (d.kind == DecisionKind::Excluded)
         out << "      " << d.member << ": 不重复享受 — 已享受 " << d.excluded_by << " (优先)\n";
       else if (d.kind == DecisionKind::ChoiceNeeded && e.kind != DecisionKind::ChoiceNeeded)
-        out << "      " << d.member << ": 需家庭选择其一，选择此项: " << d.amount.to_fixed(2) << '\n';
+        out << "      " << d.member << ": 需家庭选择其一，选择此项: " << (d.amount_known ? d.amount.to_fixed(2) : std::string("金额待定")) << '\n';
     }
     for (const std::string& w : e.warnings) out << "      ⚠ " << w << '\n';
     for (const std::string& w : e.review) out << "      ⚑ 需复核: " << w << '\n';
