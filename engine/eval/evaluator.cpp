@@ -832,44 +832,48 @@ private:
   void decide_program(int p, const ir::ProgramDef& pd, const Instance* inst, ProgramSlot& slot) {
     Value own = own_eligibility(p, inst);
     slot.exception = slot.own_exception;
-    if (own.is_missing()) return undetermined(slot, own);
-    if (!own.flag) {
+    if (!own.is_missing() && !own.flag) {
       slot.eligible = own;
       slot.kind = DecisionKind::NotGranted;
       return;
     }
+    // Undetermined on its own conditions, unless a program that takes precedence or the family's recorded choice
+    // settles that it is not paid anyway.
+    auto unknown = [&](const Value& why) { undetermined(slot, own.is_missing() ? merge_missing(own, why) : why); };
+    auto excluded = [&](int by) {
+      slot.eligible = Value::boolean(false);
+      slot.kind = DecisionKind::Excluded;
+      slot.excluded_by = by;
+    };
     // A program that takes precedence, granted to the same person or household, excludes this one.
     for (int q : pd.excluded_by) {
       const ir::ProgramDef& qd = rs_.programs[q];
       if (qd.entity != pd.entity && pd.entity == rs_.root_entity) continue;  // the rules leave those persons out; checked below
       ProgramSlot& other = program(q, instance_for(qd.entity, inst));
-      if (other.eligible.is_missing()) return undetermined(slot, other.eligible);
+      if (other.eligible.is_missing()) return unknown(other.eligible);
       bool applies = other.eligible.flag;
       if (applies && qd.entity != pd.entity)  // a household program over a person: only if it covers them
         applies = !other.members || std::find(other.members->begin(), other.members->end(), inst) != other.members->end();
-      if (applies) {
-        slot.eligible = Value::boolean(false);
-        slot.kind = DecisionKind::Excluded;
-        slot.excluded_by = q;
-        return;
-      }
+      if (applies) return excluded(q);
     }
     // Choices the family makes (e.g. 孤儿保障 or 特困供养): the recorded choice decides; without one, neither is paid.
     for (const auto& [c, mine] : plan_.choices[p]) {
       Value chosen_me = eval(c->chosen_when[mine], inst);
-      if (chosen_me.is_missing()) return undetermined(slot, chosen_me);
+      if (chosen_me.is_missing()) return unknown(chosen_me);
       if (chosen_me.flag) continue;
-      bool pending = false;
       for (std::size_t j = 0; j < c->programs.size(); ++j) {
         if (int(j) == mine) continue;
         Value chosen = eval(c->chosen_when[j], inst);
-        if (chosen.is_missing()) return undetermined(slot, chosen);
-        if (chosen.flag) {
-          slot.eligible = Value::boolean(false);
-          slot.kind = DecisionKind::Excluded;
-          slot.excluded_by = c->programs[j];
-          return;
-        }
+        if (chosen.is_missing()) return unknown(chosen);
+        if (chosen.flag) return excluded(c->programs[j]);
+      }
+    }
+    if (own.is_missing()) return undetermined(slot, own);
+    for (const auto& [c, mine] : plan_.choices[p]) {
+      if (eval(c->chosen_when[mine], inst).flag) continue;
+      bool pending = false;
+      for (std::size_t j = 0; j < c->programs.size(); ++j) {
+        if (int(j) == mine) continue;
         const Value& other = own_eligibility(c->programs[j], inst);
         if (other.is_missing()) return undetermined(slot, other);
         pending = pending || other.flag;

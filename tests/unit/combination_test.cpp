@@ -135,6 +135,21 @@ supplement follows_b to option_b
   EXPECT_EQ(entitlement(chosen, rs, "follows_b").amount, Rational(10));
 }
 
+TEST(Combinations, ARecordedChoiceSettlesAnOptionWhoseOwnConditionsAreUndetermined) {
+  auto l = load(R"(
+define member.chose_a : bool = member.excluded is present and member.excluded = prison
+program option_a "甲" for member paid monthly { eligible when true  amount = 700 }
+program option_b "乙" for member paid monthly { eligible when member.disability.grade <= 2  amount = 400 }
+choice option_a when member.chose_a, option_b when false
+)");
+  const ir::RuleSet& rs = *l->rules;
+  // P1 has no disability record (b's own conditions read it): chose a, so b is excluded, not undetermined.
+  HouseholdResult r = Evaluator(rs).evaluate(household(rs, R"({"id":"H","region":"140521100000","area":"rural","members":[
+      {"id":"P1","relation":"self","birth_date":"1950-01-01","excluded":"prison"}]})"), Month::from_ym(2021, 3), false);
+  EXPECT_EQ(entitlement(r, rs, "option_b").kind, DecisionKind::Excluded);
+  EXPECT_EQ(entitlement(r, rs, "option_a").amount, Rational(700));
+}
+
 TEST(Combinations, ATopUpPaysTheDifferenceToWhatIsActuallyPaidAndNothingWhenThereIsNone) {
   auto l = load(R"(
 program family "家庭" for household paid monthly {
