@@ -43,7 +43,7 @@ case "${1:-}" in
     mkdir -p "$demo/rules_raised/local"
     cp rules/samples/dibao_raise_2026.rules.example "$demo/rules_raised/local/dibao_raise_2026.rules"
     $entitle batch --db "$demo/qinshui.db" --rules "$demo/rules_raised" --period 2026-01 --compare-to 1 --report "$demo/report"
-    echo "== impact report: $demo/report/report.html (changes.csv, summary.csv beside it); catalogue: build/catalogue/catalogue.html"
+    echo "== impact report: $demo/report/report.html (changes.csv, losers.csv, review.csv, summary.csv beside it); catalogue: build/catalogue/catalogue.html"
     ;;
   test)
     install_missing
