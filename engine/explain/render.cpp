@@ -1,6 +1,7 @@
 // render.cpp — JSON and text renderings of a household's result and its explanation tree. Deterministic:
 // programs in declaration order, trace nodes in first-use order, no timestamps.
 #include "engine/explain/render.hpp"
+#include "engine/explain/missing_words.hpp"
 
 #include <nlohmann/json.hpp>
 #include <functional>
@@ -251,14 +252,14 @@ std::string render_result_text(const ir::RuleSet& rs, const SourceManager& sm, c
       out << "  ? " << head << ": 无法确定";
       if (!e.missing.empty()) {
         out << " — 缺少:";
-        for (const auto& m : e.missing) out << ' ' << m << ';';
+        for (const auto& m : e.missing) out << ' ' << missing_in_words(rs, m) << ';';
       }
       out << '\n';
     } else if (*e.eligible) {
       out << "  ✔ " << head << ": ";
       if (!e.missing.empty()) {
         out << "符合条件，金额无法确定 — 缺少:";
-        for (const auto& m : e.missing) out << ' ' << m << ';';
+        for (const auto& m : e.missing) out << ' ' << missing_in_words(rs, m) << ';';
       } else {
         out << e.amount.to_fixed(2) << ' ' << per_label(p.period);
       }

@@ -1,6 +1,7 @@
 // render_test.cpp — the result JSON of shared/spec/household-format.md and the caseworker's text.
 #include <nlohmann/json.hpp>
 
+#include "engine/explain/missing_words.hpp"
 #include "engine/explain/render.hpp"
 #include "helpers.hpp"
 
@@ -68,4 +69,15 @@ program pension "养老" for member paid monthly { eligible when member.age >= 6
   EXPECT_NE(text.find("pension 「养老」 @members[P1] = eligible, 200.00"), std::string::npos) << text;
   EXPECT_NE(text.find("pension 「养老」 @members[P2] = not eligible"), std::string::npos) << text;
   EXPECT_NE(text.find("未满足 members[P2]: member.age >= 60 — 实际 41 < 60，差 19"), std::string::npos) << text;
+}
+
+TEST(MissingWords, StandardsAndFactsInACaseworkersWords) {
+  auto l = load_rules(ENTITLE_RULES_DIR);
+  ASSERT_TRUE(l->rules);
+  const ir::RuleSet& rs = *l->rules;
+  EXPECT_EQ(missing_in_words(rs, "standard dibao_standard for 610922 rural from 2016-01-01 (declared unsourced)"),
+            "标准「最低生活保障标准」 610922 石泉县 农村 自 2016-01-01 起的取值未找到来源，待录入 (dibao_standard)");
+  EXPECT_EQ(missing_in_words(rs, "members[P1].long_term_care_needed"), "成员 P1 的「需要长期照护」(members[P1].long_term_care_needed)");
+  EXPECT_EQ(missing_in_words(rs, "status.phaseout_since"), "家庭的「渐退期起始月份」(status.phaseout_since)");
+  EXPECT_EQ(missing_in_words(rs, "something else entirely"), "something else entirely");
 }
