@@ -174,7 +174,8 @@ TestReport run_tests(const LoadedRules& loaded) {
           else if (kind == DecisionKind::ChoiceNeeded && (md ? md->amount_known : ent->option_amount_known))
             got = md ? md->amount : ent->option_amount;  // the amount if chosen
           else if (kind == DecisionKind::NotGranted || kind == DecisionKind::Excluded) got = Rational(0);
-          if (!x.member.empty() && !member_level && kind == DecisionKind::Granted) got = std::nullopt;
+          if (!x.member.empty() && !member_level && kind == DecisionKind::Granted)  // the member's equal share
+            got = ent->members.empty() ? Rational(0) : ent->amount / Rational(std::int64_t(ent->members.size()));
           if (!got || *got != want)
             o.failures.push_back(where + ": expected " + expected_text(rs, x.value) + ", got " +
                                  (got ? got->to_fixed(2) : std::string(decision_kind_name(kind))));

@@ -45,8 +45,7 @@ ProgramGraph::ProgramGraph(const ir::RuleSet& r, bool exclusions) : rs(r), D(int
         refs(e.amount, amt);
         refs(e.members, amt);
       }
-    for (const auto& w : pr.warnings) refs(w.when, amt);
-    for (const auto& w : pr.reviews) refs(w.when, amt);
+    // Warnings and review reasons are raised after the decision is complete: they add no dependency.
   }
   for (const ir::Combination& c : rs.combinations) {
     if (c.kind != ir::CombinationKind::Choice) continue;

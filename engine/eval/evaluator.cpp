@@ -51,7 +51,8 @@ struct CachedStandard {
   int key;
   Value value;
   int trace;
-  int stale;  // id of the stale value used, or -1
+  std::vector<int> stale;     // ids of the stale values it used (its own, and those of standards its value reads)
+  bool strict_stale = false;  // undetermined only because a value is past its renewal (--strict-standards)
 };
 
 /// A standard value used past its renewal.
@@ -216,7 +217,10 @@ private:
           Value k = eval(rs_.standards[ref.a].key_expr, &hh_.root());
           if (k.is_missing()) return k;
         }
-        bool known = !eval(n.kids[0], self).is_missing();
+        strict_stale_ = false;
+        Value v = eval(n.kids[0], self);
+        if (v.is_missing() && strict_stale_) return v;  // a value exists but is past its renewal: unknown, not absent
+        bool known = !v.is_missing();
         return Value::boolean(n.flag ? !known : known);
       }
       case Op::ProgramEligible:
@@ -613,13 +617,16 @@ private:
   Value standard(int s, int key) {
     bool memo = key == -1 || (rs_.standards[s].key_expr >= 0);
     auto& cache = standards_[s];
-    for (const auto& [k, v, tid, stale_id] : cache)
-      if (memo && k == key) {
-        if (tracing_ && tid >= 0) trace_link(tid);
-        if (stale_id >= 0) stale_stack_.push_back(stale_id);
-        return v;
+    for (const CachedStandard& c : cache)
+      if (memo && c.key == key) {
+        if (tracing_ && c.trace >= 0) trace_link(c.trace);
+        stale_merge(c.stale);
+        strict_stale_ = c.strict_stale;
+        return c.value;
       }
     int stale_id = -1;
+    bool strict_stale = false;
+    std::size_t frame = stale_stack_.size();
     const ir::Standard& st = rs_.standards[s];
     if (cov_) cov_->standard_used[s] = true;
     int tid = tracing_ ? trace_open(TraceNode::Kind::Standard, s, nullptr) : -1;
@@ -654,6 +661,7 @@ private:
           // Used past its renewal: still the amount, but provisional (or undetermined with --strict-standards).
           stale_id = stale_use(s, row, in_force);
           if (plan_.strict_standards) {
+            strict_stale = true;
             result = missing_fact("standard " + st.name + " for " + (prefix.empty() ? "all regions" : prefix) +
                                   (key_name.empty() ? "" : " " + key_name) + " from " + in_force->from.to_string() +
                                   " is stale (to be renewed every " + std::to_string(st.renewal_months) +
@@ -684,7 +692,10 @@ private:
       stack_.pop_back();
     }
     if (stale_id >= 0) stale_stack_.push_back(stale_id);
-    if (memo) cache.push_back({key, result, tid, stale_id});
+    std::vector<int> used;
+    stale_close(frame, used);
+    strict_stale_ = strict_stale;
+    if (memo) cache.push_back({key, result, tid, std::move(used), strict_stale});
     return result;
   }
 
@@ -857,20 +868,30 @@ private:
       if (applies) return excluded(q);
     }
     // Choices the family makes (e.g. 孤儿保障 or 特困供养): the recorded choice decides; without one, neither is paid.
-    for (const auto& [c, mine] : plan_.choices[p]) {
-      Value chosen_me = eval(c->chosen_when[mine], inst);
-      if (chosen_me.is_missing()) return unknown(chosen_me);
-      if (chosen_me.flag) continue;
+    // A recorded choice of another option excludes this one while that option qualifies; two options recorded as
+    // chosen is a record to correct, never both paid.
+    std::uint64_t recorded = 0;  // bit i: choice i of this program has a recorded option
+    const auto& choices = plan_.choices[p];
+    for (std::size_t i = 0; i < choices.size(); ++i) {
+      const auto& [c, mine] = choices[i];
+      int chosen = -1, count = 0;
       for (std::size_t j = 0; j < c->programs.size(); ++j) {
-        if (int(j) == mine) continue;
-        Value chosen = eval(c->chosen_when[j], inst);
-        if (chosen.is_missing()) return unknown(chosen);
-        if (chosen.flag) return excluded(c->programs[j]);
+        Value v = eval(c->chosen_when[j], inst);
+        if (v.is_missing()) return unknown(v);
+        if (v.flag) chosen = int(j), ++count;
       }
+      if (count > 1) return undetermined(slot, missing_fact(choice_fact(*c, inst) + ": 记录了两项选择，请更正"));
+      if (chosen < 0) continue;
+      if (i < 64) recorded |= std::uint64_t(1) << i;
+      if (chosen == mine) continue;
+      const Value& other = own_eligibility(c->programs[chosen], inst);
+      if (other.is_missing()) return unknown(other);
+      if (other.flag) return excluded(c->programs[chosen]);
     }
     if (own.is_missing()) return undetermined(slot, own);
-    for (const auto& [c, mine] : plan_.choices[p]) {
-      if (eval(c->chosen_when[mine], inst).flag) continue;
+    for (std::size_t i = 0; i < choices.size(); ++i) {
+      const auto& [c, mine] = choices[i];
+      if (i < 64 && (recorded >> i & 1)) continue;
       bool pending = false;
       for (std::size_t j = 0; j < c->programs.size(); ++j) {
         if (int(j) == mine) continue;
@@ -904,7 +925,7 @@ private:
     } else if (slot.kind == DecisionKind::Granted) {
       slot.kind = DecisionKind::AmountUndetermined;
     }
-    if (pd.entity == rs_.root_entity) {
+    if (pd.entity == rs_.root_entity && slot.kind != DecisionKind::ChoiceNeeded) {
       const ir::ExceptionDef* applied_members = nullptr;
       bool any_members_clause = pd.members >= 0;
       for (const auto& ex : pd.exceptions) any_members_clause = any_members_clause || ex.members >= 0;
@@ -955,12 +976,11 @@ private:
     return d;
   }
 
-  void note_stale(Entitlement& e, const std::vector<int>& ids) {
+  void note_stale(Entitlement& e, std::vector<int>& noted, const std::vector<int>& ids) {
     for (int id : ids) {
-      StaleValue v = stale_value(id);
-      bool seen = false;
-      for (const auto& x : e.stale) seen = seen || (x.standard == v.standard && x.region == v.region && x.key == v.key && x.from == v.from);
-      if (!seen) e.stale.push_back(std::move(v));
+      if (std::find(noted.begin(), noted.end(), id) != noted.end()) continue;
+      noted.push_back(id);
+      e.stale.push_back(stale_value(id));
     }
   }
 
@@ -993,12 +1013,13 @@ private:
       e.kind = DecisionKind::Undetermined;
     };
     stale_stack_.clear();
+    std::vector<int> noted;
     try {
       if (pd.entity == rs_.root_entity) {
         ProgramSlot& s = program(p, &hh_.root());
         if (s.trace >= 0) e.trace_nodes.push_back(s.trace);
         fill(e, s, &hh_.root());
-        note_stale(e, s.stale);
+        note_stale(e, noted, s.stale);
         if (e.eligible && *e.eligible) {
           if (s.members) for (const Instance* m : *s.members) e.members.push_back(m->id);
           else for (std::size_t i = 1; i < hh_.instances.size(); ++i)
@@ -1011,7 +1032,7 @@ private:
           if (inst.entity != pd.entity) continue;
           ProgramSlot& s = program(p, &inst);
           if (s.trace >= 0) e.trace_nodes.push_back(s.trace);
-          note_stale(e, s.stale);
+          note_stale(e, noted, s.stale);
           MemberDecision md = member_decision(s, inst);
           MissingSet& into = s.kind == DecisionKind::ChoiceNeeded ? choice_missing : missing;
           into.insert(into.end(), md.missing.begin(), md.missing.end());
@@ -1083,11 +1104,7 @@ private:
     return fc;
   }
 
-  bool is_member(const Instance& inst) const {
-    int f = rs_.entities[rs_.root_entity].find_field("members");
-    if (f < 0) return false;
-    return rs_.entities[rs_.root_entity].fields[f].type.ref == inst.entity;
-  }
+  bool is_member(const Instance& inst) const { return plan_.member_entity >= 0 && inst.entity == plan_.member_entity; }
 
   void fill(Entitlement& e, ProgramSlot& s, const Instance* inst) {
     e.kind = s.kind;
@@ -1173,6 +1190,7 @@ private:
   std::deque<std::vector<const Instance*>>& lists_;
   std::vector<int>& stale_stack_;
   std::vector<StaleUse>& stale_uses_;
+  bool strict_stale_ = false;  // the last standard read was undetermined only because it is stale (strict mode)
   std::vector<TraceNode> trace_;
   std::vector<int> stack_;
 };
@@ -1207,6 +1225,8 @@ Evaluator::Evaluator(const ir::RuleSet& rs) : rs_(rs) {
     });
     plan_.rows.push_back(std::move(rows));
   }
+  if (rs.root_entity >= 0)
+    if (int f = rs.entities[rs.root_entity].find_field("members"); f >= 0) plan_.member_entity = rs.entities[rs.root_entity].fields[f].type.ref;
   plan_.choices.resize(rs.programs.size());
   plan_.top_up.assign(rs.programs.size(), false);
   for (const ir::Combination& c : rs.combinations) {

@@ -31,6 +31,8 @@ struct EvalPlan {
   std::vector<std::vector<std::pair<const ir::Combination*, int>>> choices;
   /// Per program, whether it is declared a top-up (a top-up of 0.00 is not granted).
   std::vector<bool> top_up;
+  /// The entity of the household's `members` list, or -1.
+  int member_entity = -1;
   /// Standard values used past their renewal make decisions undetermined instead of provisional.
   bool strict_standards = false;
 };

@@ -10,16 +10,26 @@ const ir::Standard* standard_named(const ir::RuleSet& rs, const std::string& nam
   return nullptr;
 }
 
-/// The label of the last field of a path, looked up among the declared entities' fields.
-std::string field_label(const ir::RuleSet& rs, const std::string& field) {
-  for (const auto& e : rs.entities)
-    for (const auto& f : e.fields)
-      if (f.name == field && !f.label.empty()) {
-        std::string label = f.label;
-        if (auto p = label.find(" (extension)"); p != std::string::npos) label.resize(p);
-        return label;
-      }
-  return "";
+/// The label of the last field of a path ("members[P1].disability.grade"), found by walking the path through the
+/// household's entity types; "" when the path does not resolve.
+std::string field_label(const ir::RuleSet& rs, const std::string& path) {
+  int entity = rs.root_entity;
+  std::string label;
+  std::size_t at = 0;
+  while (entity >= 0 && at <= path.size()) {
+    std::size_t dot = path.find('.', at);
+    std::string part = path.substr(at, dot == std::string::npos ? std::string::npos : dot - at);
+    if (auto b = part.find('['); b != std::string::npos) part.resize(b);
+    int f = rs.entities[entity].find_field(part);
+    if (f < 0) return "";
+    const ir::FieldDef& fd = rs.entities[entity].fields[f];
+    label = fd.label;
+    if (dot == std::string::npos) break;
+    entity = fd.type.kind == ir::TypeKind::Entity || fd.type.kind == ir::TypeKind::List ? fd.type.ref : -1;
+    at = dot + 1;
+  }
+  if (auto p = label.find(" (extension)"); p != std::string::npos) label.resize(p);
+  return label;
 }
 
 std::string region_words(const ir::RuleSet& rs, const std::string& code) {
@@ -61,9 +71,7 @@ std::string missing_in_words(const ir::RuleSet& rs, const std::string& fact) {
   }
   // A household fact: "members[P1].disability.grade", "status.phaseout_since", "area".
   if (fact.find(' ') != std::string::npos) return fact;
-  std::size_t dot = fact.rfind('.');
-  std::string field = dot == std::string::npos ? fact : fact.substr(dot + 1);
-  std::string label = field_label(rs, field);
+  std::string label = field_label(rs, fact);
   if (label.empty()) return fact;
   std::string who;
   if (fact.rfind("members[", 0) == 0) {

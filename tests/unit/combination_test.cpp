@@ -150,6 +150,32 @@ choice option_a when member.chose_a, option_b when false
   EXPECT_EQ(entitlement(r, rs, "option_a").amount, Rational(700));
 }
 
+TEST(Combinations, AChoiceRecordedForAnOptionThatNoLongerQualifiesDoesNotExcludeAndTwoChoicesAreNeverBothPaid) {
+  auto l = load(R"(
+define member.chose_a : bool = member.excluded is present
+define member.chose_b : bool = member.self_care_failed is present
+program option_a "甲" for member paid monthly { eligible when age_at(member.birth_date, last_day(period)) < 18  amount = 700 }
+program option_b "乙" for member paid monthly { eligible when true  amount = 400 }
+choice option_a when member.chose_a, option_b when member.chose_b
+)");
+  const ir::RuleSet& rs = *l->rules;
+  Evaluator ev(rs);
+  // Chose a as a child; now an adult, a no longer qualifies: b is decided on its own, not "excluded by a".
+  HouseholdResult grown = ev.evaluate(household(rs, R"({"id":"H","region":"140521100000","area":"rural","members":[
+      {"id":"P1","relation":"self","birth_date":"1990-01-01","excluded":"prison"}]})"), Month::from_ym(2021, 3), false);
+  EXPECT_EQ(entitlement(grown, rs, "option_a").kind, DecisionKind::NotGranted);
+  EXPECT_EQ(entitlement(grown, rs, "option_b").amount, Rational(400));
+  // Both recorded as chosen: neither is paid, and the record is to be corrected.
+  HouseholdResult both = ev.evaluate(household(rs, R"({"id":"H","region":"140521100000","area":"rural","members":[
+      {"id":"P1","relation":"self","birth_date":"2012-01-01","excluded":"prison","self_care_failed":0}]})"), Month::from_ym(2021, 3), false);
+  for (const char* p : {"option_a", "option_b"}) {
+    const Entitlement& e = entitlement(both, rs, p);
+    EXPECT_EQ(e.kind, DecisionKind::Undetermined) << p;
+    ASSERT_FALSE(e.missing.empty()) << p;
+    EXPECT_NE(e.missing[0].find("记录了两项选择"), std::string::npos) << e.missing[0];
+  }
+}
+
 TEST(Combinations, ATopUpPaysTheDifferenceToWhatIsActuallyPaidAndNothingWhenThereIsNone) {
   auto l = load(R"(
 program family "家庭" for household paid monthly {
@@ -219,6 +245,28 @@ program b "b" for member paid monthly { eligible when true  amount = 1 }
 choice a when false, b when false
 )");
   EXPECT_NE(d.find("DefinitionCycle"), std::string::npos) << d;
+}
+
+TEST(StaleStandards, AStandardDerivedFromAStaleOneIsProvisionalForEveryProgramThatReadsIt) {
+  auto l = load(R"(
+standard base "基础" : money per month renewed yearly { all: from 2020-01-01 100 }
+standard derived "派生" : money per month { all: from 2020-01-01 base * 2 }
+standard limit "上限" : money per month renewed yearly { all: from 2020-01-01 300 }
+program a "a" for household paid monthly { eligible when true  amount = derived }
+program b "b" for household paid monthly { eligible when true  amount = derived }
+program c "c" for household paid monthly { eligible when limit is absent  amount = 1 }
+compatible a, b, c
+)");
+  const ir::RuleSet& rs = *l->rules;
+  Household hh = household(rs, one_member());
+  Evaluator ev(rs);
+  HouseholdResult r = ev.evaluate(hh, Month::from_ym(2026, 1), false);
+  EXPECT_TRUE(entitlement(r, rs, "a").provisional());
+  EXPECT_TRUE(entitlement(r, rs, "b").provisional());
+  // Strict: a stale value is unknown — 'is absent' is undetermined, not true.
+  ev.set_strict_standards(true);
+  HouseholdResult strict = ev.evaluate(hh, Month::from_ym(2026, 1), false);
+  EXPECT_EQ(entitlement(strict, rs, "c").kind, DecisionKind::Undetermined);
 }
 
 TEST(StaleStandards, AValuePastItsRenewalIsProvisionalOrUndeterminedWhenStrict) {

@@ -79,5 +79,6 @@ TEST(MissingWords, StandardsAndFactsInACaseworkersWords) {
             "标准「最低生活保障标准」 610922 石泉县 农村 自 2016-01-01 起的取值未找到来源，待录入 (dibao_standard)");
   EXPECT_EQ(missing_in_words(rs, "members[P1].long_term_care_needed"), "成员 P1 的「需要长期照护」(members[P1].long_term_care_needed)");
   EXPECT_EQ(missing_in_words(rs, "status.phaseout_since"), "家庭的「渐退期起始月份」(status.phaseout_since)");
+  EXPECT_EQ(missing_in_words(rs, "supporters[0].relation"), "家庭外义务人的「关系」(supporters[0].relation)");
   EXPECT_EQ(missing_in_words(rs, "something else entirely"), "something else entirely");
 }
