@@ -240,12 +240,18 @@ std::string render_result_text(const ir::RuleSet& rs, const SourceManager& sm, c
     out << " · " << (name.empty() ? "" : name + " ") << r.region;
   }
   out << " · " << r.period << " · 规则集 " << rs.hash.substr(0, 19) << "…\n";
+  std::vector<StaleValue> stale_all;  // every stale standard value the household's decisions used, listed once
   for (const Entitlement& e : r.entitlements) {
     const ir::ProgramDef& p = rs.programs[e.program];
     std::string head = p.label + " (" + p.name + ")";
     if (e.kind == DecisionKind::ChoiceNeeded) {
       out << "  ⇄ " << head << ": 需家庭选择其一 (";
-      for (std::size_t i = 0; i < e.choice.size(); ++i) out << (i ? " 或 " : "") << e.choice[i];
+      for (std::size_t i = 0; i < e.choice.size(); ++i) {
+        std::string label = e.choice[i];
+        for (const auto& q : rs.programs)
+          if (q.name == e.choice[i]) label = q.label;
+        out << (i ? " 或 " : "") << label;
+      }
       out << ")，选择此项: " << (e.option_amount_known ? e.option_amount.to_fixed(2) + " " + per_label(p.period) : std::string("金额待定"))
           << "；记录选择前两项均不发放\n";
     } else if (!e.eligible) {
@@ -285,11 +291,27 @@ std::string render_result_text(const ir::RuleSet& rs, const SourceManager& sm, c
     }
     for (const std::string& w : e.warnings) out << "      ⚠ " << w << '\n';
     for (const std::string& w : e.review) out << "      ⚑ 需复核: " << w << '\n';
-    for (const StaleValue& v : e.stale)
-      out << "      ⏳ 暂定: 标准 " << v.standard << "「" << v.label << "」(" << v.region << (v.key.empty() ? "" : " " + v.key)
-          << ") 取值自 " << v.from << "，已超过更新周期 (" << (v.renewal == "yearly" ? "每年" : v.renewal) << ")；来源: " << v.cite
-          << "；请录入或确认当期标准\n";
+    if (e.provisional()) {
+      out << "      ⏳ 暂定: 所用标准";
+      for (std::size_t i = 0; i < e.stale.size(); ++i) out << (i ? "、" : " ") << "「" << e.stale[i].label << "」";
+      out << " 已超过更新周期 (见文末)\n";
+      for (const StaleValue& v : e.stale) {
+        bool seen = false;
+        for (const StaleValue& x : stale_all)
+          seen = seen || (x.standard == v.standard && x.region == v.region && x.key == v.key && x.from == v.from);
+        if (!seen) stale_all.push_back(v);
+      }
+    }
     if (!p.cite.empty()) out << "      依据: " << p.cite << '\n';
+  }
+  if (!stale_all.empty()) {
+    out << "  ⏳ 暂定的决定使用了超过更新周期的标准，请县级民政部门录入或确认当期标准:\n";
+    for (const StaleValue& v : stale_all) {
+      std::string region = v.region == "all" ? "全国" : v.region;
+      if (std::string name = rs.region_name(v.region); !name.empty()) region += " " + name;
+      out << "      标准「" << v.label << "」(" << v.standard << ") " << region << (v.key.empty() ? "" : " " + v.key) << " 取值自 "
+          << v.from << "，应" << (v.renewal == "yearly" ? "每年" : v.renewal) << "更新；来源: " << v.cite << '\n';
+    }
   }
   for (const EvalError& e : r.errors) {
     out << "  ! 错误 (" << e.program << "): " << e.message;

@@ -48,7 +48,7 @@ check "impossible record not evaluated" $([ ! -s "$tmp/imp.out" ]; echo $?)
 contains "$tmp/both.txt" "✔ 特困人员基本生活 (tekun_basic): 575.00 元/月  对象: P1"; check "QS-0001 is 特困" $?
 check "QS-0001 is not also 低保" $(awk '/^家庭 QS-0001/{f=1;next} /^家庭 /{f=0} f && /✔ 城乡最低生活保障/{bad=1} END{exit bad}' "$tmp/both.txt"; echo $?)
 contains "$tmp/both.txt" "⇄ 孤儿及事实无人抚养儿童基本生活保障 (orphan_basic): 需家庭选择其一"; check "a choice is shown, not paid" $?
-contains "$tmp/both.txt" "⏳ 暂定: 标准 dibao_standard「最低生活保障标准」(140521 rural) 取值自 2020-01-01"; check "a stale standard is said" $?
+contains "$tmp/both.txt" "标准「最低生活保障标准」(dibao_standard) 140521 沁水县 rural 取值自 2020-01-01，应每年更新"; check "a stale standard is said" $?
 "$bin" eval --rules "$root/rules" --household "$root/rules/samples/households.jsonl" --period 2026-01 --strict-standards > "$tmp/strict.jsonl" 2>&1
 contains "$tmp/strict.jsonl" "is stale (to be renewed every 12 months; --strict-standards)"; check "--strict-standards makes stale values undetermined" $?
 
