@@ -32,7 +32,9 @@ HouseholdOutcome evaluate_one(const ir::RuleSet& rs, const Evaluator& ev, EvalSc
     out.error = "stored record is not valid JSON: " + error;
     return out;
   }
-  if (!load_household(rs, *record, "household " + row.id, hh, errors)) {
+  // Nobody born, and no payment begun, after the last month of the run (a birth inside a range of months is not
+  // checked month by month).
+  if (!load_household(rs, *record, "household " + row.id, hh, errors, LoadOptions::evaluating(to))) {
     for (const auto& e : errors) out.error += (out.error.empty() ? "" : "; ") + e.to_string();
     return out;
   }

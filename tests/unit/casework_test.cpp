@@ -259,6 +259,26 @@ void populate(CaseDatabase& db, std::size_t n, std::uint64_t seed) {
 }
 }  // namespace
 
+TEST(Batch, ARecordWithABirthAfterTheRunMonthIsABadRecordNotADecision) {
+  TempDir t;
+  const ir::RuleSet& rs = *library().rules;
+  std::string ok = household_json("H1", "140521100000", "rural", person("P1", "self", "1970-01-01"));
+  std::string later = household_json("H2", "140521100000", "rural",
+                                     person("P1", "self", "1970-01-01") + "," + person("P2", "child", "2026-06-01"));
+  write(t.file("in.jsonl"), ok + "\n" + later + "\n");
+  CaseDatabase db(t.file("c.db"));
+  LoadOptions opts;
+  opts.not_after = Date::parse("2026-11-22");  // both are valid records today
+  ImportSummary imported = import_file(db, rs, t.file("in.jsonl"), opts, [](const InputError&) {});
+  ASSERT_EQ(imported.stored_new, 2u);
+  BatchOptions o;
+  o.from = o.to = *Month::parse("2026-01");
+  BatchSummary s = run_batch(db, library(), o, nullptr);
+  EXPECT_EQ(s.bad_records, 1);
+  ASSERT_FALSE(s.bad_examples.empty());
+  EXPECT_NE(s.bad_examples[0].find("2026-06-01 晚于评估月份 2026-01"), std::string::npos) << s.bad_examples[0];
+}
+
 TEST(Batch, ACutOffRunResumesToExactlyTheSameDecisions) {
   TempDir t;
   CaseDatabase clean(t.file("clean.db")), cut(t.file("cut.db"));
