@@ -133,13 +133,23 @@ TestReport run_tests(const LoadedRules& loaded) {
         std::string where = location(sm, x.span) + ": " + x.program + "." + x.field + (x.member.empty() ? "" : "[" + x.member + "]");
         // For one member: that member's decision (member programs), or whether the household program covers them.
         const MemberDecision* md = nullptr;
+        MemberDecision plain;  // a member simply granted or not granted is not listed in member_decisions
         bool member_level = rs.programs[x.program_index].entity != rs.root_entity;
         if (!x.member.empty() && member_level) {
           for (const auto& d : ent->member_decisions)
             if (d.member == x.member) md = &d;
           if (!md) {
-            o.failures.push_back(where + ": the household has no member " + x.member);
-            continue;
+            bool exists = false;
+            for (const Instance& i : hh.instances) exists = exists || (i.entity == rs.programs[x.program_index].entity && i.id == x.member);
+            if (!exists) {
+              o.failures.push_back(where + ": the household has no member " + x.member);
+              continue;
+            }
+            plain.member = x.member;
+            plain.kind = DecisionKind::NotGranted;
+            for (const MemberAmount& m : ent->by_member)
+              if (m.member == x.member) plain.kind = DecisionKind::Granted, plain.amount = m.amount, plain.amount_known = true;
+            md = &plain;
           }
         }
         DecisionKind kind = md ? md->kind : ent->kind;

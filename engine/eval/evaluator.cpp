@@ -1033,6 +1033,18 @@ private:
           ProgramSlot& s = program(p, &inst);
           if (s.trace >= 0) e.trace_nodes.push_back(s.trace);
           note_stale(e, noted, s.stale);
+          if (s.kind == DecisionKind::Granted || s.kind == DecisionKind::NotGranted) {  // the common case: no record kept
+            if (s.kind == DecisionKind::Granted) {
+              any_yes = true;
+              e.members.push_back(inst.id);
+              e.by_member.push_back({inst.id, s.amount.num});
+              e.amount = e.amount + s.amount.num;
+            } else {
+              if (tracing_ && s.eligibility_node >= 0 && !s.top_up_zero) why_not(s.eligibility_node, &inst, e.failed);
+              if (s.top_up_zero) e.failed.push_back(top_up_zero_reason(pd, &inst));
+            }
+            continue;
+          }
           MemberDecision md = member_decision(s, inst);
           MissingSet& into = s.kind == DecisionKind::ChoiceNeeded ? choice_missing : missing;
           into.insert(into.end(), md.missing.begin(), md.missing.end());

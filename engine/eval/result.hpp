@@ -99,7 +99,8 @@ struct Entitlement {
   std::vector<std::string> choice;      // ChoiceNeeded (household programs): the programs to choose between
   Rational option_amount;               // ChoiceNeeded: the amount if this program is chosen
   bool option_amount_known = false;     // ChoiceNeeded: every option amount is known
-  std::vector<MemberDecision> member_decisions;  // member-level programs: every person's decision
+  std::vector<MemberDecision> member_decisions;  // member-level programs: each person whose decision is not simply
+                                                 // granted (see by_member) or not granted
   DecisionKind kind = DecisionKind::NotGranted;  // for a member program: Granted when any member is granted, else
                                                  // the most pressing of its members' kinds
   bool provisional() const { return !stale.empty(); }
