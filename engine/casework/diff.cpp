@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "engine/base/json_tree.hpp"
+#include "engine/explain/render.hpp"
 #include "engine/casework/batch.hpp"
 #include "engine/eval/evaluator.hpp"
 #include "engine/storage/household_store.hpp"
@@ -88,20 +89,6 @@ std::unique_ptr<LoadedRules> rules_of(CaseDatabase& db, const std::string& hash)
   return loaded;
 }
 
-std::string collapse(std::string_view text) {
-  std::string out;
-  bool space = false;
-  for (char c : text) {
-    if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out += ' ';
-    space = false;
-    out += c;
-  }
-  return out;
-}
 
 // ====================================================================== explanation trees side by side
 
@@ -132,9 +119,9 @@ std::string node_key(const ir::RuleSet& rs, const TraceNode& n) {
 std::string rule_text(const LoadedRules& l, const TraceNode& n) {
   const ir::RuleSet& rs = *l.rules;
   switch (n.kind) {
-    case TraceNode::Kind::Program: return collapse(l.sources.slice(rs.programs[n.index].span));
-    case TraceNode::Kind::Definition: return collapse(l.sources.slice(rs.defs[n.index].span));
-    case TraceNode::Kind::Standard: return collapse(l.sources.slice(rs.standards[n.index].span));
+    case TraceNode::Kind::Program: return collapse_whitespace(l.sources.slice(rs.programs[n.index].span));
+    case TraceNode::Kind::Definition: return collapse_whitespace(l.sources.slice(rs.defs[n.index].span));
+    case TraceNode::Kind::Standard: return collapse_whitespace(l.sources.slice(rs.standards[n.index].span));
   }
   return "";
 }
@@ -321,7 +308,7 @@ std::optional<InForce> in_force(const LoadedRules& l, const ir::Standard& st, co
     return out;
   }
   const ir::ExprNode& n = rs.nodes[found->expr];
-  std::string written = collapse(l.sources.slice(n.span)) + (found->given_per.empty() ? "" : " per " + found->given_per);
+  std::string written = collapse_whitespace(l.sources.slice(n.span)) + (found->given_per.empty() ? "" : " per " + found->given_per);
   if (n.op == ir::Op::Const && n.kids.empty() && (n.type.kind == ir::TypeKind::Money || n.type.kind == ir::TypeKind::Decimal ||
                                                   n.type.kind == ir::TypeKind::Integer)) {
     Rational v = n.num * found->factor;

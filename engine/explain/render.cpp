@@ -80,7 +80,18 @@ std::string failed_text(const SourceManager& sm, const FailedCondition& f) {
   return s + "  [" + location(sm, f.span) + "]";
 }
 
-std::string collapse(std::string_view text) {
+
+/// A standard's value as written, without its citation (shown on its own line).
+std::string written_text(const SourceManager& sm, const SourceSpan& span) {
+  std::string text = collapse_whitespace(sm.slice(span));
+  for (const char* marker : {" cite \"", " 依据 \""})
+    if (auto at = text.find(marker); at != std::string::npos) text.resize(at);
+  return text;
+}
+
+}  // namespace
+
+std::string collapse_whitespace(std::string_view text) {
   std::string out;
   bool space = false;
   for (char c : text) {
@@ -94,16 +105,6 @@ std::string collapse(std::string_view text) {
   }
   return out;
 }
-
-/// A standard's value as written, without its citation (shown on its own line).
-std::string written_text(const SourceManager& sm, const SourceSpan& span) {
-  std::string text = collapse(sm.slice(span));
-  for (const char* marker : {" cite \"", " 依据 \""})
-    if (auto at = text.find(marker); at != std::string::npos) text.resize(at);
-  return text;
-}
-
-}  // namespace
 
 std::string location(const SourceManager& sm, const SourceSpan& s) {
   if (s.file >= sm.file_count()) return "";

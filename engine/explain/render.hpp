@@ -1,6 +1,7 @@
 // render.hpp — results as the JSON of shared/spec/household-format.md, and as text a caseworker reads (Chinese labels).
 #pragma once
 #include <string>
+#include <string_view>
 
 #include "engine/base/source.hpp"
 #include "engine/eval/result.hpp"
@@ -16,6 +17,9 @@ std::string render_result_json(const ir::RuleSet& rs, const SourceManager& sm, c
 std::string render_result_text(const ir::RuleSet& rs, const SourceManager& sm, const HouseholdResult& r, bool explain);
 
 /// "file:line" of a span.
+/// Runs of blanks and line breaks as one space, trimmed: rule text on one line.
+std::string collapse_whitespace(std::string_view text);
+
 std::string location(const SourceManager& sm, const SourceSpan& s);
 
 }  // namespace entitle
