@@ -1,0 +1,2 @@
+// notice.hpp — the determination notice (审核确认告知书) for a household and month, as a printable HTML page.
+#pragma once
