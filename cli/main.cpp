@@ -7,6 +7,7 @@
 
 #include "cli/casework_commands.hpp"
 #include "cli/commands.hpp"
+#include "cli/server_commands.hpp"
 #include "engine/storage/case_database.hpp"
 
 int main(int argc, char** argv) {
@@ -101,6 +102,28 @@ int main(int argc, char** argv) {
   replay->add_option("--period", rp_period, "month YYYY-MM within the run")->required();
   replay->add_option("--format", rp_format, "text (default) or json");
 
+  std::string sv_db, sv_rules = "rules", sv_listen = "127.0.0.1:8080", sv_web;
+  unsigned sv_threads = 8;
+  auto* serve = app.add_subcommand("serve", "serve the web application and the HTTP API (docs/http-api.md)");
+  serve->add_option("--db", sv_db, "case database")->required();
+  serve->add_option("--rules", sv_rules, "rule-set directory (default: rules)");
+  serve->add_option("--listen", sv_listen, "HOST:PORT (default 127.0.0.1:8080: this machine only)");
+  serve->add_option("--threads", sv_threads, "request threads (default 8)");
+  serve->add_option("--web", sv_web, "directory of the web pages (default: the source tree's web/)");
+
+  std::string u_name, u_role, u_db, u_rules = "rules";
+  std::vector<std::string> u_townships;
+  bool u_stdin = false;
+  auto* user = app.add_subcommand("user", "users of the web application");
+  user->require_subcommand(1);
+  auto* user_add = user->add_subcommand("add", "add a user; the password is read from standard input (one line)");
+  user_add->add_option("NAME", u_name, "user name")->required();
+  user_add->add_option("--role", u_role, "caseworker, county, auditor or admin")->required();
+  user_add->add_option("--township", u_townships, "9- or 12-digit township code, or a 6-digit county code (repeatable)");
+  user_add->add_option("--db", u_db, "case database")->required();
+  user_add->add_option("--rules", u_rules, "rule set whose regions the codes must be in (default: rules)");
+  user_add->add_flag("--password-stdin", u_stdin, "read the password from standard input");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -122,6 +145,8 @@ int main(int argc, char** argv) {
     if (*diff) return entitle::cli::run_diff(d_db, d_from, d_to, d_report);
     if (*replay) return entitle::cli::run_replay(rp_db, rp_run, rp_household, rp_period, rp_format);
     if (*arrears) return entitle::cli::run_arrears(a_db, a_paid, a_recalc, a_csv);
+    if (*serve) return entitle::cli::run_serve(sv_db, sv_rules, sv_listen, sv_threads, sv_web);
+    if (*user_add) return entitle::cli::run_user_add(u_name, u_role, u_townships, u_db, u_rules, u_stdin);
     return entitle::cli::run_test(test_dir);
   } catch (const entitle::StorageError& e) {  // the database file: unreadable, corrupt, newer, or a missing run
     std::cerr << "entitle: " << e.what() << '\n';

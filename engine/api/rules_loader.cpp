@@ -12,7 +12,9 @@
 
 namespace entitle {
 
-std::unique_ptr<LoadedRules> load_rules(const std::string& dir) {
+std::unique_ptr<LoadedRules> load_rules(const std::string& dir) { return load_rules(dir, {}); }
+
+std::unique_ptr<LoadedRules> load_rules(const std::string& dir, const std::vector<std::pair<std::string, std::string>>& extra) {
   namespace fs = std::filesystem;
   auto out = std::make_unique<LoadedRules>();
   out->root = dir;
@@ -37,6 +39,10 @@ std::unique_ptr<LoadedRules> load_rules(const std::string& dir) {
     ss << in.rdbuf();
     std::string shown = fs::is_regular_file(dir) ? dir : (fs::path(dir) / rel).generic_string();
     texts.emplace_back(shown, ss.str());
+  }
+  for (const auto& [rel, text] : extra) {
+    files.emplace_back(rel, fs::path(rel));
+    texts.emplace_back(rel, text);
   }
   auto loaded = load_rules_from_texts(texts);
   loaded->root = dir;

@@ -23,6 +23,10 @@ struct LoadedRules {
 /// file's relative path and bytes, so the same rules always carry the same hash.
 std::unique_ptr<LoadedRules> load_rules(const std::string& dir);
 
+/// The same, with more files after the directory's (relative name, text): a county's adopted standard amendments.
+/// They are part of the rule set's content hash.
+std::unique_ptr<LoadedRules> load_rules(const std::string& dir, const std::vector<std::pair<std::string, std::string>>& extra);
+
 /// The same from in-memory files (name, text), in the order given; for tests and tools.
 std::unique_ptr<LoadedRules> load_rules_from_texts(const std::vector<std::pair<std::string, std::string>>& files);
 

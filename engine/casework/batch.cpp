@@ -97,11 +97,11 @@ BatchSummary run_batch(CaseDatabase& db, const LoadedRules& rules, const BatchOp
   HouseholdStore households(db);
   BatchSummary sum;
   std::string from = o.from.to_string(), to = o.to.to_string();
-  if (auto unfinished = runs.find_unfinished(rs.hash, from, to)) {
+  if (auto unfinished = runs.find_unfinished(rs.hash, from, to, o.kind)) {
     sum.run = *unfinished;
     sum.resumed = true;
   } else {
-    sum.run = runs.create(rs.hash, from, to);
+    sum.run = runs.create(rs.hash, from, to, o.kind);
   }
   std::int64_t total = static_cast<std::int64_t>(households.count());
   std::int64_t done = runs.done_count(sum.run.id);
@@ -135,7 +135,8 @@ BatchSummary run_batch(CaseDatabase& db, const LoadedRules& rules, const BatchOp
     for (auto& th : pool) th.join();
     sum.eval_seconds += seconds_since(t_eval);
     pending = std::move(outcomes);
-    if (o.stop_after_chunks >= 0 && ++chunks >= o.stop_after_chunks) {
+    bool cancelled = o.cancel && o.cancel->load();
+    if (cancelled || (o.stop_after_chunks >= 0 && ++chunks >= o.stop_after_chunks)) {
       write_pending();
       sum.interrupted = true;
       return false;

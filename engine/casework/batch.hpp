@@ -1,6 +1,7 @@
 // batch.hpp — `entitle batch`: every household of the case database evaluated for a month or a range of months, on
 // all cores, decisions written in transactions; an interrupted run is resumed, never repeated.
 #pragma once
+#include <atomic>
 #include <functional>
 #include <map>
 #include <optional>
@@ -19,6 +20,8 @@ struct BatchOptions {
   unsigned threads = 0;          // 0: all cores
   std::size_t chunk = 2000;      // households per write transaction
   long stop_after_chunks = -1;   // testing only: return as if killed after this many chunks
+  std::string kind = "batch";    // "preview": a standard amendment's impact preview, never a decision of record
+  const std::atomic<bool>* cancel = nullptr;  // when set and true, stop after the current write transaction
 };
 
 struct ProgramTotals {

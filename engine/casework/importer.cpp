@@ -23,13 +23,15 @@ std::vector<MemberRow> member_rows(const ir::RuleSet& rs, const Household& hh) {
   int members = root.find_field("members");
   if (members < 0) return out;
   const ir::EntityDef& m = rs.entities[root.fields[members].type.ref];
-  int rel = m.find_field("relation"), birth = m.find_field("birth_date"), idn = m.find_field("id_number"), dis = m.find_field("disability");
+  int rel = m.find_field("relation"), birth = m.find_field("birth_date"), idn = m.find_field("id_number"), dis = m.find_field("disability"),
+      name = m.find_field("name");
   for (const Instance* inst : hh.root().fields[members].list()) {
     MemberRow row;
     row.member_id = inst->id;
     if (rel >= 0 && inst->present[rel] && m.fields[rel].type.kind == ir::TypeKind::Enum) row.relation = enum_name(rs, m, rel, inst->fields[rel]);
     if (birth >= 0 && inst->present[birth]) row.birth_date = Date{inst->fields[birth].scalar}.to_string();
     if (idn >= 0 && inst->present[idn]) row.id_number = inst->fields[idn].text();
+    if (name >= 0 && inst->present[name]) row.name = inst->fields[name].text();
     if (dis >= 0 && inst->present[dis]) {
       const Instance* d = inst->fields[dis].instance();
       int grade = rs.entities[d->entity].find_field("grade");

@@ -116,6 +116,82 @@ UPDATE decisions SET kind = CASE WHEN eligible IS NULL THEN 'undetermined'
                                  WHEN amount IS NULL THEN 'amount_undetermined'
                                  ELSE 'granted' END;
 )SQL",
+    // 2 → 3: the web application. Users and their sessions; the append-only audit log (who did what, when, with the
+    // content hashes before and after); who stored each household version, and members' names for search; run
+    // approval (the decision of record); decisions a caseworker made for one household; standard amendments;
+    // settings such as the county's notice template.
+    R"SQL(
+CREATE TABLE users (
+  name          TEXT PRIMARY KEY,
+  role          TEXT NOT NULL,          -- caseworker | county | auditor | admin
+  townships     TEXT NOT NULL,          -- JSON list of 9-digit township or 6-digit county codes
+  password_hash TEXT NOT NULL,          -- argon2id (libsodium crypto_pwhash_str)
+  created       TEXT NOT NULL
+);
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,          -- sha256 of the cookie's token: a stolen database holds no live session
+  user       TEXT NOT NULL,
+  csrf       TEXT NOT NULL,
+  created    INTEGER NOT NULL,          -- unix seconds
+  last_seen  INTEGER NOT NULL
+);
+CREATE TABLE audit_log (
+  id          INTEGER PRIMARY KEY,
+  at          TEXT NOT NULL,            -- UTC, YYYY-MM-DDTHH:MM:SSZ
+  user        TEXT NOT NULL,
+  action      TEXT NOT NULL,            -- login | login_failed | logout | household_put | decide | batch_start | ...
+  target      TEXT NOT NULL,            -- what it touched: household:ID, run:N, user:NAME, amendment:N, ...
+  before_hash TEXT,
+  after_hash  TEXT,
+  detail      TEXT NOT NULL             -- a short JSON object
+);
+CREATE INDEX audit_log_target ON audit_log(target);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+ALTER TABLE households ADD COLUMN stored_by TEXT;
+ALTER TABLE households ADD COLUMN stored_at TEXT;
+ALTER TABLE household_history ADD COLUMN stored_by TEXT;
+ALTER TABLE household_history ADD COLUMN stored_at TEXT;
+ALTER TABLE members ADD COLUMN name TEXT;
+UPDATE members SET name = (SELECT json_extract(m.value, '$.name') FROM households h, json_each(h.record, '$.members') m
+                           WHERE h.id = members.household_id AND json_extract(m.value, '$.id') = members.member_id)
+ WHERE json_valid((SELECT record FROM households WHERE id = members.household_id));
+CREATE INDEX members_name ON members(name);
+CREATE INDEX members_id_number ON members(id_number);
+ALTER TABLE runs ADD COLUMN approved_by TEXT;
+ALTER TABLE runs ADD COLUMN approved_at TEXT;
+ALTER TABLE runs ADD COLUMN kind TEXT NOT NULL DEFAULT 'batch';  -- batch | preview (an amendment's impact preview)
+CREATE TABLE case_decisions (           -- a caseworker's decision for one household and month
+  id             INTEGER PRIMARY KEY,
+  household_id   TEXT NOT NULL,
+  period         TEXT NOT NULL,
+  ruleset        TEXT NOT NULL,
+  record_hash    TEXT NOT NULL,
+  record_version INTEGER NOT NULL,
+  result         TEXT NOT NULL,         -- the result JSON with its explanation, as shown
+  decided_by     TEXT NOT NULL,
+  decided_at     TEXT NOT NULL
+);
+CREATE INDEX case_decisions_household ON case_decisions(household_id, period);
+CREATE TABLE amendments (               -- a new standard value entered by the county office
+  id          INTEGER PRIMARY KEY,
+  standard    TEXT NOT NULL,
+  region      TEXT NOT NULL,
+  key         TEXT,
+  valid_from  TEXT NOT NULL,
+  value       TEXT NOT NULL,
+  cite        TEXT NOT NULL,
+  source      TEXT NOT NULL,            -- the rule text it adds
+  status      TEXT NOT NULL,            -- draft | adopted
+  entered_by  TEXT NOT NULL,
+  entered_at  TEXT NOT NULL,
+  adopted_by  TEXT,
+  adopted_at  TEXT,
+  preview_run INTEGER,
+  base_run    INTEGER
+);
+CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+)SQL",
 };
 
 }  // namespace
@@ -126,6 +202,7 @@ CaseDatabase::CaseDatabase(const std::string& path, int upgrade_to) : path_(path
     db_->exec("PRAGMA journal_mode = WAL");
     db_->exec("PRAGMA synchronous = NORMAL");
     db_->exec("PRAGMA foreign_keys = ON");
+    db_->exec("PRAGMA busy_timeout = 10000");  // the server's threads and a batch share the file: wait, do not fail
     version_ = db_->execAndGet("PRAGMA user_version").getInt();
   } catch (const SQLite::Exception& e) {
     throw StorageError("cannot open the case database '" + path + "': " + e.what());

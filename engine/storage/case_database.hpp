@@ -1,6 +1,7 @@
 // case_database.hpp — the SQLite case database: opening, versioned migrations, and the schema's tables.
 #pragma once
 #include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Transaction.h>
 
 #include <memory>
 #include <stdexcept>
@@ -13,7 +14,7 @@ struct StorageError : std::runtime_error { using std::runtime_error::runtime_err
 
 class CaseDatabase {
 public:
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
   /// Opens `path` (creating it when absent) and upgrades an older schema; a newer one is refused by name.
   /// `upgrade_to` (tests only) stops the upgrade at an older version, to make a database as an older entitle did.
   explicit CaseDatabase(const std::string& path, int upgrade_to = kSchemaVersion);
@@ -30,6 +31,17 @@ private:
   std::string path_;
   std::unique_ptr<SQLite::Database> db_;
   int version_ = 0;
+};
+
+/// A write transaction that takes the database's write lock when it begins (BEGIN IMMEDIATE), so a read followed by
+/// a write inside it cannot interleave with another writer's (no lost update). Rolled back unless committed.
+class WriteTransaction {
+public:
+  explicit WriteTransaction(CaseDatabase& db) : t_(db.db(), SQLite::TransactionBehavior::IMMEDIATE) {}
+  void commit() { t_.commit(); }
+
+private:
+  SQLite::Transaction t_;
 };
 
 }  // namespace entitle

@@ -35,9 +35,10 @@ SQLite::Statement& HouseholdStore::statement(std::unique_ptr<SQLite::Statement>&
 }
 
 HouseholdStore::Put HouseholdStore::put(const std::string& id, const std::string& region, const std::string& area,
-                                        const std::string& record, const std::vector<MemberRow>& members, int import_id) {
+                                        const std::string& record, const std::vector<MemberRow>& members, int import_id, const std::string& stored_by) {
   std::string hash = sha256_hex(record);
-  SQLite::Statement& find = statement(find_, "SELECT record, record_hash, version, import_id FROM households WHERE id = ?");
+  SQLite::Statement& find =
+      statement(find_, "SELECT record, record_hash, version, import_id, stored_by, stored_at FROM households WHERE id = ?");
   find.bind(1, id);
   int version = 0;
   if (find.executeStep()) {
@@ -47,12 +48,18 @@ HouseholdStore::Put HouseholdStore::put(const std::string& id, const std::string
     }
     version = find.getColumn(2).getInt();
     SQLite::Statement& keep =
-        statement(keep_, "INSERT INTO household_history(household_id, version, record, record_hash, import_id) VALUES (?, ?, ?, ?, ?)");
+        statement(keep_, "INSERT INTO household_history(household_id, version, record, record_hash, import_id, stored_by, stored_at) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?)");
     keep.bind(1, id);
     keep.bind(2, version);
     keep.bind(3, find.getColumn(0).getString());
     keep.bind(4, find.getColumn(1).getString());
     keep.bind(5, find.getColumn(3).getInt());
+    for (int c = 4; c <= 5; ++c) {  // stored_by, stored_at: NULL for versions imported before schema 3
+      const SQLite::Column col = find.getColumn(c);
+      if (col.isNull()) keep.bind(c + 2);
+      else keep.bind(c + 2, col.getString());
+    }
     keep.exec();
     find.reset();
     SQLite::Statement& drop = statement(drop_, "DELETE FROM members WHERE household_id = ?");
@@ -60,11 +67,12 @@ HouseholdStore::Put HouseholdStore::put(const std::string& id, const std::string
     drop.exec();
   }
   SQLite::Statement& up = statement(upsert_,
-                       "INSERT INTO households(id, region, township, area, member_count, record, record_hash, version, import_id) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET region = excluded.region, "
+                       "INSERT INTO households(id, region, township, area, member_count, record, record_hash, version, import_id, "
+                       "stored_by, stored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')) "
+                       "ON CONFLICT(id) DO UPDATE SET region = excluded.region, "
                        "township = excluded.township, area = excluded.area, member_count = excluded.member_count, "
                        "record = excluded.record, record_hash = excluded.record_hash, version = excluded.version, "
-                       "import_id = excluded.import_id");
+                       "import_id = excluded.import_id, stored_by = excluded.stored_by, stored_at = excluded.stored_at");
   up.bind(1, id);
   up.bind(2, region);
   up.bind(3, township_of(region));
@@ -74,9 +82,12 @@ HouseholdStore::Put HouseholdStore::put(const std::string& id, const std::string
   up.bind(7, hash);
   up.bind(8, version + 1);
   up.bind(9, import_id);
+  if (stored_by.empty()) up.bind(10, "import " + std::to_string(import_id));
+  else up.bind(10, stored_by);
   up.exec();
   SQLite::Statement& mem =
-      statement(member_, "INSERT INTO members(household_id, member_id, relation, birth_date, id_number, disability_grade) VALUES (?, ?, ?, ?, ?, ?)");
+      statement(member_, "INSERT INTO members(household_id, member_id, relation, birth_date, id_number, disability_grade, name) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?)");
   for (const MemberRow& m : members) {
     mem.bind(1, id);
     mem.bind(2, m.member_id);
@@ -86,6 +97,8 @@ HouseholdStore::Put HouseholdStore::put(const std::string& id, const std::string
     else mem.bind(5, m.id_number);
     if (m.disability_grade == 0) mem.bind(6);
     else mem.bind(6, m.disability_grade);
+    if (m.name.empty()) mem.bind(7);
+    else mem.bind(7, m.name);
     mem.exec();
     mem.reset();
   }
@@ -166,6 +179,111 @@ std::map<std::string, std::string> HouseholdStore::townships() {
     out.emplace(std::move(id), tw.getString());
   }
   return out;
+}
+
+}  // namespace entitle
+
+namespace entitle {
+
+std::optional<CurrentHousehold> HouseholdStore::get(const std::string& id) {
+  SQLite::Statement st(db_.db(), "SELECT id, region, township, record, record_hash, version, coalesce(stored_by, ''), "
+                                 "coalesce(stored_at, '') FROM households WHERE id = ?");
+  st.bind(1, id);
+  if (!st.executeStep()) return std::nullopt;
+  CurrentHousehold h;
+  h.id = st.getColumn(0).getString();
+  h.region = st.getColumn(1).getString();
+  h.township = st.getColumn(2).getString();
+  h.record = st.getColumn(3).getString();
+  h.record_hash = st.getColumn(4).getString();
+  h.version = st.getColumn(5).getInt();
+  h.stored_by = st.getColumn(6).getString();
+  h.stored_at = st.getColumn(7).getString();
+  if (sha256_hex(h.record) != h.record_hash)
+    throw db_.damaged("households", "(id " + id + ")", "record", "a record whose sha256 is its record_hash", "another record");
+  return h;
+}
+
+namespace {
+
+/// "%a\_b%" for LIKE with ESCAPE '\': the user's text matches literally.
+std::string like_pattern(const std::string& text, bool prefix) {
+  std::string out = prefix ? "" : "%";
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "%";
+}
+
+}  // namespace
+
+std::vector<HouseholdListing> HouseholdStore::search(const HouseholdQuery& q, std::int64_t& total) {
+  std::string where = " WHERE 1 = 1";
+  std::vector<std::string> binds;
+  if (!q.scopes.empty()) {
+    where += " AND (";
+    for (std::size_t i = 0; i < q.scopes.size(); ++i) {
+      where += (i ? " OR " : "") + std::string("h.township LIKE ? ESCAPE '\\'");
+      binds.push_back(like_pattern(q.scopes[i], true));
+    }
+    where += ")";
+  }
+  if (!q.township.empty()) {
+    where += " AND h.township LIKE ? ESCAPE '\\'";
+    binds.push_back(like_pattern(q.township, true));
+  }
+  if (!q.text.empty()) {
+    where += " AND (h.id LIKE ?1x ESCAPE '\\' OR EXISTS (SELECT 1 FROM members m WHERE m.household_id = h.id AND "
+             "(m.name LIKE ?1x ESCAPE '\\' OR m.id_number LIKE ?1x ESCAPE '\\')))";
+    std::string n = std::to_string(binds.size() + 1);
+    for (std::size_t at; (at = where.find("?1x")) != std::string::npos;) where.replace(at, 3, "?" + n);
+    binds.push_back(like_pattern(q.text, false));
+  }
+  SQLite::Statement count(db_.db(), "SELECT count(*) FROM households h" + where);
+  for (std::size_t i = 0; i < binds.size(); ++i) count.bind(int(i + 1), binds[i]);
+  total = count.executeStep() ? count.getColumn(0).getInt64() : 0;
+  SQLite::Statement st(db_.db(),
+                       "SELECT h.id, h.region, h.township, h.member_count, h.version, "
+                       "(SELECT coalesce(m.name, '') FROM members m WHERE m.household_id = h.id AND m.relation = 'self' LIMIT 1), "
+                       "(SELECT coalesce(m.id_number, '') FROM members m WHERE m.household_id = h.id AND m.relation = 'self' LIMIT 1) "
+                       "FROM households h" + where + " ORDER BY h.id LIMIT " + std::to_string(std::max(0, q.limit)) +
+                           " OFFSET " + std::to_string(std::max(0, q.offset)));
+  for (std::size_t i = 0; i < binds.size(); ++i) st.bind(int(i + 1), binds[i]);
+  std::vector<HouseholdListing> out;
+  while (st.executeStep()) {
+    HouseholdListing l;
+    l.id = st.getColumn(0).getString();
+    l.region = st.getColumn(1).getString();
+    l.township = st.getColumn(2).getString();
+    l.members = st.getColumn(3).getInt();
+    l.version = st.getColumn(4).getInt();
+    l.head_name = st.getColumn(5).getString();
+    l.head_id_number = st.getColumn(6).getString();
+    out.push_back(std::move(l));
+  }
+  return out;
+}
+
+std::vector<HouseholdVersion> HouseholdStore::versions(const std::string& id) {
+  std::vector<HouseholdVersion> out;
+  SQLite::Statement st(db_.db(),
+                       "SELECT version, record_hash, coalesce(stored_by, 'import ' || import_id), coalesce(stored_at, '') FROM households "
+                       "WHERE id = ?1 UNION ALL SELECT version, record_hash, coalesce(stored_by, 'import ' || import_id), "
+                       "coalesce(stored_at, '') FROM household_history WHERE household_id = ?1 ORDER BY 1 DESC");
+  st.bind(1, id);
+  while (st.executeStep())
+    out.push_back({st.getColumn(0).getInt(), st.getColumn(1).getString(), st.getColumn(2).getString(), st.getColumn(3).getString()});
+  return out;
+}
+
+std::optional<std::string> HouseholdStore::version_record(const std::string& id, int version) {
+  SQLite::Statement st(db_.db(), "SELECT record FROM households WHERE id = ?1 AND version = ?2 UNION ALL "
+                                 "SELECT record FROM household_history WHERE household_id = ?1 AND version = ?2");
+  st.bind(1, id);
+  st.bind(2, version);
+  if (!st.executeStep()) return std::nullopt;
+  return st.getColumn(0).getString();
 }
 
 }  // namespace entitle

@@ -14,12 +14,39 @@
 namespace entitle {
 
 struct MemberRow {
-  std::string member_id, relation, birth_date, id_number;
+  std::string member_id, relation, birth_date, id_number, name;
   int disability_grade = 0;  // 0: none
 };
 
 struct StoredHousehold {
   std::string id, township, record, record_hash;
+};
+
+/// The current version of one household, as the web page reads it.
+struct CurrentHousehold {
+  std::string id, region, township, record, record_hash, stored_by, stored_at;
+  int version = 0;
+};
+
+/// One line of the household list: who the applicant (本人) is, for search results.
+struct HouseholdListing {
+  std::string id, region, township, head_name, head_id_number;
+  int members = 0, version = 0;
+};
+
+/// One stored version of a household record (its content is read with `version_record`).
+struct HouseholdVersion {
+  int version = 0;
+  std::string record_hash, stored_by, stored_at;
+};
+
+/// Which households a list shows: `text` matches 户编号, a member's name or 身份证号 (substring); `scopes` are
+/// township or county code prefixes (empty: all).
+struct HouseholdQuery {
+  std::string text;
+  std::vector<std::string> scopes;
+  std::string township;  // only this township (9-digit code or prefix); empty: any
+  int limit = 50, offset = 0;
 };
 
 class HouseholdStore {
@@ -31,7 +58,16 @@ public:
   enum class Put { New, Updated, Unchanged };
   /// Stores one household (call inside a transaction). A changed record moves the old version to history.
   Put put(const std::string& id, const std::string& region, const std::string& area, const std::string& record,
-          const std::vector<MemberRow>& members, int import_id);
+          const std::vector<MemberRow>& members, int import_id, const std::string& stored_by = "");
+
+  /// The current version of a household, or none.
+  std::optional<CurrentHousehold> get(const std::string& id);
+  /// Households matching the query, by id, and how many match in all.
+  std::vector<HouseholdListing> search(const HouseholdQuery& q, std::int64_t& total);
+  /// Every stored version of a household, newest first (empty when unknown).
+  std::vector<HouseholdVersion> versions(const std::string& id);
+  /// The record of one version, or none.
+  std::optional<std::string> version_record(const std::string& id, int version);
 
   std::size_t count();
   /// Visits households in id order, `batch` at a time, skipping those `done` in run `skip_run` (0: none).

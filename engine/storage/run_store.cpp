@@ -116,7 +116,8 @@ private:
   std::string table_, key_;
 };
 
-const char* kRunColumns = "SELECT id, ruleset, period_from, period_to, status, households, bad_records FROM runs ";
+const char* kRunColumns = "SELECT id, ruleset, period_from, period_to, status, households, bad_records, kind, started, "
+                          "coalesce(finished, ''), coalesce(approved_by, ''), coalesce(approved_at, '') FROM runs ";
 
 RunInfo read_run(const CaseDatabase& db, SQLite::Statement& st) {
   RowReader row(db, st, "runs");
@@ -130,6 +131,11 @@ RunInfo read_run(const CaseDatabase& db, SQLite::Statement& st) {
   if (r.status != "running" && r.status != "complete") throw row.fail("status", "'running' or 'complete'", in_quotes(r.status));
   r.households = row.integer(5, "households");
   r.bad_records = row.integer(6, "bad_records");
+  r.kind = row.text(7, "kind");
+  r.started = row.text(8, "started");
+  r.finished = row.text(9, "finished");
+  r.approved_by = row.text(10, "approved_by");
+  r.approved_at = row.text(11, "approved_at");
   return r;
 }
 
@@ -194,9 +200,12 @@ std::string json_stale(const std::vector<StaleValue>& values) {
 
 }  // namespace
 
-std::optional<RunInfo> RunStore::find_unfinished(const std::string& ruleset, const std::string& from, const std::string& to) {
+std::optional<RunInfo> RunStore::find_unfinished(const std::string& ruleset, const std::string& from, const std::string& to,
+                                                 const std::string& kind) {
   SQLite::Statement st(db_.db(), std::string(kRunColumns) +
-                                     "WHERE ruleset = ? AND period_from = ? AND period_to = ? AND status = 'running' ORDER BY id DESC LIMIT 1");
+                                     "WHERE ruleset = ? AND period_from = ? AND period_to = ? AND status = 'running' AND kind = ? "
+                                     "ORDER BY id DESC LIMIT 1");
+  st.bind(4, kind);
   st.bind(1, ruleset);
   st.bind(2, from);
   st.bind(3, to);
@@ -204,9 +213,10 @@ std::optional<RunInfo> RunStore::find_unfinished(const std::string& ruleset, con
   return std::nullopt;
 }
 
-RunInfo RunStore::create(const std::string& ruleset, const std::string& from, const std::string& to) {
-  SQLite::Statement st(db_.db(),
-                       "INSERT INTO runs(ruleset, period_from, period_to, started, status) VALUES (?, ?, ?, datetime('now'), 'running')");
+RunInfo RunStore::create(const std::string& ruleset, const std::string& from, const std::string& to, const std::string& kind) {
+  SQLite::Statement st(db_.db(), "INSERT INTO runs(ruleset, period_from, period_to, started, status, kind) "
+                                 "VALUES (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 'running', ?)");
+  st.bind(4, kind);
   st.bind(1, ruleset);
   st.bind(2, from);
   st.bind(3, to);
@@ -293,7 +303,7 @@ void RunStore::write(std::int64_t run, const std::vector<HouseholdOutcome>& chun
 }
 
 void RunStore::finish(std::int64_t run) {
-  SQLite::Statement st(db_.db(), "UPDATE runs SET status = 'complete', finished = datetime('now') WHERE id = ?");
+  SQLite::Statement st(db_.db(), "UPDATE runs SET status = 'complete', finished = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?");
   st.bind(1, run);
   st.exec();
 }
@@ -360,6 +370,37 @@ std::vector<StoredDecision> RunStore::decisions_of(std::int64_t run, const std::
   st.bind(2, household);
   st.bind(3, period);
   while (st.executeStep()) out.push_back(read_decision(db_, st, run));
+  return out;
+}
+
+}  // namespace entitle
+
+namespace entitle {
+
+bool RunStore::approve(std::int64_t run, const std::string& user) {
+  SQLite::Statement st(db_.db(), "UPDATE runs SET approved_by = ?, approved_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') "
+                                 "WHERE id = ? AND status = 'complete' AND kind = 'batch' AND approved_by IS NULL");
+  st.bind(1, user);
+  st.bind(2, run);
+  return st.exec() == 1;
+}
+
+std::optional<RunInfo> RunStore::approved_for(const std::string& period) {
+  SQLite::Statement st(db_.db(), std::string(kRunColumns) +
+                                     "WHERE approved_by IS NOT NULL AND period_from <= ?1 AND period_to >= ?1 "
+                                     "ORDER BY approved_at DESC, id DESC LIMIT 1");
+  st.bind(1, period);
+  if (st.executeStep()) return read_run(db_, st);
+  return std::nullopt;
+}
+
+std::vector<RunInfo> RunStore::runs_of_household(const std::string& household) {
+  std::vector<RunInfo> out;
+  SQLite::Statement st(db_.db(), std::string(kRunColumns) +
+                                     "WHERE kind = 'batch' AND id IN (SELECT run_id FROM run_households WHERE household_id = ?) "
+                                     "ORDER BY id DESC");
+  st.bind(1, household);
+  while (st.executeStep()) out.push_back(read_run(db_, st));
   return out;
 }
 

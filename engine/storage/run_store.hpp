@@ -18,6 +18,9 @@ struct RunInfo {
   std::int64_t id = 0;
   std::string ruleset, period_from, period_to, status;
   std::int64_t households = 0, bad_records = 0;
+  std::string kind = "batch";          // batch | preview (a standard amendment's impact preview)
+  std::string started, finished;       // UTC
+  std::string approved_by, approved_at;  // empty until a county user approves the run (it is then the decision of record)
 };
 
 /// One decision as a batch stores it and diff, arrears, replay and the impact report read it back. Stored are the
@@ -56,8 +59,15 @@ class RunStore {
 public:
   explicit RunStore(CaseDatabase& db) : db_(db) {}
   /// The unfinished run for the same rule set and months, to resume; or none.
-  std::optional<RunInfo> find_unfinished(const std::string& ruleset, const std::string& from, const std::string& to);
-  RunInfo create(const std::string& ruleset, const std::string& from, const std::string& to);
+  std::optional<RunInfo> find_unfinished(const std::string& ruleset, const std::string& from, const std::string& to,
+                                         const std::string& kind = "batch");
+  RunInfo create(const std::string& ruleset, const std::string& from, const std::string& to, const std::string& kind = "batch");
+  /// Marks a complete run approved by `user` (the decision of record for its months). False when it is not complete.
+  bool approve(std::int64_t run, const std::string& user);
+  /// The latest approved run covering `period`, or none.
+  std::optional<RunInfo> approved_for(const std::string& period);
+  /// Every run that decided this household (finished it), newest first, with the months it covers.
+  std::vector<RunInfo> runs_of_household(const std::string& household);
   std::optional<RunInfo> get(std::int64_t id);
   /// The run, or a StorageError naming the missing id.
   RunInfo require(std::int64_t id);

@@ -833,7 +833,7 @@ TEST(CaseDatabase, ASchemaOneDatabaseIsUpgradedAndStaysReadable) {
                   "(1, 'C', '2026-01', 'dibao', 1, NULL, 'month', '[\"P1\"]', '[\"standard s\"]')");
   }
   CaseDatabase db(t.file("v1.db"));
-  EXPECT_EQ(db.schema_version(), 2);
+  EXPECT_EQ(db.schema_version(), CaseDatabase::kSchemaVersion);
   std::map<std::string, StoredDecision> got;
   RunStore(db).for_each_decision(1, "2026-01", "2026-01", [&](const StoredDecision& d) { got[d.household] = d; });
   ASSERT_EQ(got.size(), 3u);

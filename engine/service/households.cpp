@@ -1,0 +1,176 @@
+// households.cpp — Service: the household list, records and their versions, decisions for a month, history.
+#include <ctime>
+
+#include "engine/base/sha256.hpp"
+#include "engine/casework/importer.hpp"
+#include "engine/eval/evaluator.hpp"
+#include "engine/explain/render.hpp"
+#include "engine/service/decision_json.hpp"
+#include "engine/service/request_record.hpp"
+#include "engine/service/service.hpp"
+#include "engine/storage/casework_store.hpp"
+#include "engine/storage/household_store.hpp"
+#include "engine/storage/run_store.hpp"
+
+namespace entitle {
+namespace {
+
+Date today_utc() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  return *Date::from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+}  // namespace
+
+std::string Service::require_visible(const Principal& p, const std::string& id) {
+  auto h = HouseholdStore(db()).get(id);
+  if (!h) throw ServiceError(404, "not_found", "没有户编号为 " + id + " 的家庭");
+  if (!may_see(p, h->township)) throw ServiceError(403, "forbidden", "家庭 " + id + " 不在您负责的乡镇范围内");
+  return h->township;
+}
+
+Json Service::list_households(const Principal& p, const HouseholdListQuery& q) {
+  HouseholdQuery hq;
+  hq.text = q.q;
+  hq.township = q.township;
+  hq.limit = std::min(std::max(q.limit, 1), 500);
+  hq.offset = std::max(q.offset, 0);
+  if (p.role == Role::Caseworker) hq.scopes = p.townships;
+  std::int64_t total = 0;
+  auto r = rules();
+  Json list = Json::array();
+  for (const HouseholdListing& h : HouseholdStore(db()).search(hq, total))
+    list.push_back(Json{{"id", h.id}, {"head_name", h.head_name}, {"head_id_number", h.head_id_number}, {"region", h.region},
+                        {"township", h.township}, {"township_name", r->rules->region_name(h.township)}, {"members", h.members},
+                        {"version", h.version}});
+  return Json{{"total", total}, {"households", list}};
+}
+
+std::pair<std::string, int> Service::household(const Principal& p, const std::string& id) {
+  require_visible(p, id);
+  auto h = HouseholdStore(db()).get(id);
+  return {h->record, h->version};
+}
+
+Json Service::put_household(const Principal& p, const std::string& id, const std::string& body, std::optional<int> if_match) {
+  auto loaded = rules();
+  const ir::RuleSet& rs = *loaded->rules;
+  JsonNode record = parse_request_json(body);
+  if (record.kind != JsonNode::Kind::Object) throw ServiceError(400, "invalid_record", "家庭记录应为 JSON 对象");
+  const JsonNode* rid = record.find("id");
+  if (!rid || rid->kind != JsonNode::Kind::String || rid->text != id)
+    throw ServiceError(400, "invalid_record", "记录中的户编号 (id) 应与地址中的 " + id + " 相同", "id");
+  canonicalise_enum_labels(rs, record);
+  Household hh;
+  LoadOptions options;
+  options.not_after = today_utc();
+  load_request_household(rs, record, options, hh);
+  std::string township = township_of(hh.region);
+  if (!may_see(p, township))
+    throw ServiceError(403, "forbidden", "区划 " + hh.region + " 不在您负责的乡镇范围内", "region");
+  const ir::EntityDef& root = rs.entities[rs.root_entity];
+  int area_field = root.find_field("area");
+  std::string area = area_field >= 0 && hh.root().present[area_field]
+                         ? rs.enums[root.fields[area_field].type.ref].values[hh.root().fields[area_field].scalar]
+                         : "";
+  std::string text = to_json_text(record);
+  CaseDatabase& d = db();
+  WriteTransaction tx(d);
+  HouseholdStore store(d);
+  auto before = store.get(id);
+  if (before && !may_see(p, before->township))
+    throw ServiceError(403, "forbidden", "家庭 " + id + " 不在您负责的乡镇范围内");
+  int current = before ? before->version : 0;
+  if (if_match && *if_match != current)
+    throw ServiceError(412, "precondition_failed",
+                       "家庭 " + id + " 已被他人修改 (您编辑的是第 " + std::to_string(*if_match) + " 版，现为第 " + std::to_string(current) +
+                           " 版)；请重新载入后再修改");
+  auto put = store.put(id, hh.region, area, text, member_rows(rs, hh), 0, p.user);
+  auto after = store.get(id);
+  if (put != HouseholdStore::Put::Unchanged)
+    audit_append(p.user, "household_put", "household:" + id, before ? before->record_hash : "", after->record_hash,
+                 Json{{"version", after->version}});
+  tx.commit();
+  return Json{{"id", id}, {"version", after->version}, {"record_hash", after->record_hash},
+              {"changed", put != HouseholdStore::Put::Unchanged}};
+}
+
+Json Service::household_versions(const Principal& p, const std::string& id) {
+  require_visible(p, id);
+  Json out = Json::array();
+  for (const HouseholdVersion& v : HouseholdStore(db()).versions(id))
+    out.push_back(Json{{"version", v.version}, {"record_hash", v.record_hash}, {"stored_by", v.stored_by}, {"stored_at", v.stored_at}});
+  return out;
+}
+
+std::string Service::household_version(const Principal& p, const std::string& id, int version) {
+  require_visible(p, id);
+  auto r = HouseholdStore(db()).version_record(id, version);
+  if (!r) throw ServiceError(404, "not_found", "家庭 " + id + " 没有第 " + std::to_string(version) + " 版");
+  return *r;
+}
+
+Json Service::decide(const Principal& p, const std::string& id, const std::string& period) {
+  require_visible(p, id);
+  auto month = Month::parse(period);
+  if (!month) throw ServiceError(400, "bad_request", "月份应为 YYYY-MM，收到 '" + period.substr(0, 40) + "'", "period");
+  auto loaded = rules();
+  const ir::RuleSet& rs = *loaded->rules;
+  auto h = HouseholdStore(db()).get(id);
+  JsonNode record = parse_request_json(h->record);
+  Household hh;
+  load_request_household(rs, record, LoadOptions::evaluating(*month), hh);
+  HouseholdResult r = Evaluator(rs).evaluate(hh, *month, true);
+  std::string result = render_result_json(rs, loaded->sources, r, true);
+  CaseDecision d;
+  d.household = id;
+  d.period = month->to_string();
+  d.ruleset = rs.hash;
+  d.record_hash = h->record_hash;
+  d.record_version = h->version;
+  d.result = result;
+  d.decided_by = p.user;
+  std::int64_t decision_id = CaseworkStore(db()).add_decision(d);
+  audit_append(p.user, "decide", "household:" + id, h->record_hash, sha256_hex(result),
+               Json{{"period", d.period}, {"decision", decision_id}, {"ruleset", rs.hash}, {"record_version", h->version}});
+  return Json{{"decision_id", decision_id}, {"record_version", h->version}, {"record_hash", h->record_hash},
+              {"result", Json::parse(result)}};
+}
+
+Json Service::decisions(const Principal& p, const std::string& id) {
+  require_visible(p, id);
+  CaseDatabase& d = db();
+  RunStore runs(d);
+  Json out = Json::array();
+  for (const RunInfo& run : runs.runs_of_household(id)) {
+    auto finished = runs.household_in_run(run.id, id);
+    auto from = Month::parse(run.period_from), to = Month::parse(run.period_to);
+    for (Month m = *from; !(*to < m); m = Month{m.index + 1}) {
+      Json programs = Json::array();
+      for (const StoredDecision& sd : runs.decisions_of(run.id, id, m.to_string())) programs.push_back(stored_decision_json(sd));
+      out.push_back(Json{{"period", m.to_string()}, {"source", "run"}, {"run", run.id}, {"ruleset", run.ruleset},
+                         {"record_hash", finished ? finished->first : ""}, {"error", finished ? finished->second : ""},
+                         {"approved", !run.approved_by.empty()}, {"approved_by", run.approved_by}, {"approved_at", run.approved_at},
+                         {"at", run.finished.empty() ? run.started : run.finished}, {"programs", programs}});
+    }
+  }
+  for (const CaseDecision& c : CaseworkStore(d).decisions_of(id, true)) {
+    Json programs = Json::array();
+    Json result = Json::parse(c.result, nullptr, false);
+    if (result.is_object() && result.contains("entitlements"))
+      for (const Json& e : result["entitlements"]) {
+        Json j{{"program", e.value("program", "")}, {"label", e.value("label", "")}, {"decision", e.value("decision", "")},
+               {"per", e.value("per", "")}};
+        if (e.contains("amount")) j["amount"] = e["amount"];
+        programs.push_back(j);
+      }
+    out.push_back(Json{{"period", c.period}, {"source", "casework"}, {"decision_id", c.id}, {"ruleset", c.ruleset},
+                       {"record_hash", c.record_hash}, {"record_version", c.record_version}, {"approved", false},
+                       {"by", c.decided_by}, {"at", c.decided_at}, {"programs", programs}});
+  }
+  return out;
+}
+
+}  // namespace entitle

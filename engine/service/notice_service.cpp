@@ -1,0 +1,53 @@
+// notice_service.cpp — Service: the determination notice of a household for a month, and the county's template.
+#include <ctime>
+
+#include "engine/base/sha256.hpp"
+#include "engine/eval/evaluator.hpp"
+#include "engine/service/notice.hpp"
+#include "engine/service/request_record.hpp"
+#include "engine/service/service.hpp"
+#include "engine/storage/casework_store.hpp"
+#include "engine/storage/household_store.hpp"
+
+namespace entitle {
+
+std::string Service::notice(const Principal& p, const std::string& id, const std::string& period) {
+  require_visible(p, id);
+  auto month = Month::parse(period);
+  if (!month) throw ServiceError(400, "bad_request", "月份应为 YYYY-MM，收到 '" + period.substr(0, 40) + "'", "period");
+  auto loaded = rules();
+  const ir::RuleSet& rs = *loaded->rules;
+  auto h = HouseholdStore(db()).get(id);
+  JsonNode record = parse_request_json(h->record);
+  Household hh;
+  load_request_household(rs, record, LoadOptions::evaluating(*month), hh);
+  HouseholdResult r = Evaluator(rs).evaluate(hh, *month, true);
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char day[16];
+  std::strftime(day, sizeof day, "%Y-%m-%d", &tm);
+  NoticeInput in;
+  in.rs = &rs;
+  in.result = &r;
+  in.household = &hh;
+  in.template_text = notice_template();
+  in.issued_date = day;
+  in.record_hash = h->record_hash;
+  audit_append(p.user, "notice", "household:" + id, h->record_hash, "", Json{{"period", month->to_string()}, {"ruleset", rs.hash}});
+  return render_notice_html(in);
+}
+
+std::string Service::notice_template() {
+  auto t = CaseworkStore(db()).setting("notice_template");
+  return t ? *t : default_notice_template();
+}
+
+void Service::set_notice_template(const Principal& p, const std::string& text) {
+  if (text.size() > 20000) throw ServiceError(400, "bad_request", "告知书模板过长 (至多 20000 字节)", "text");
+  std::string before = notice_template();
+  CaseworkStore(db()).set_setting("notice_template", text);
+  audit_append(p.user, "notice_template", "setting:notice_template", sha256_hex(before), sha256_hex(text), Json::object());
+}
+
+}  // namespace entitle

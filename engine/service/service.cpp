@@ -1,0 +1,70 @@
+// service.cpp — Service: the database connections, the rules in force (with adopted amendments), the audit log.
+#include "engine/service/service.hpp"
+
+#include <map>
+
+#include "engine/explain/render.hpp"
+#include "engine/storage/audit_store.hpp"
+#include "engine/storage/casework_store.hpp"
+
+namespace entitle {
+
+Service::Service(std::string db_path, std::string rules_dir) : db_path_(std::move(db_path)), rules_dir_(std::move(rules_dir)) {
+  std::vector<std::pair<std::string, std::string>> extra;
+  for (const Amendment& a : CaseworkStore(db()).amendments())
+    if (a.status == "adopted") extra.emplace_back("amendments/" + std::to_string(a.id) + ".rules", a.source);
+  rules_ = load_with_amendments(extra);
+  if (!rules_->rules)
+    throw ServiceError(500, "internal", "the rules in " + rules_dir_ + " have errors:\n" +
+                                            render_diagnostics(rules_->sources, rules_->diagnostics.sorted()));
+}
+
+Service::~Service() { shutdown(); }
+
+CaseDatabase& Service::db() {
+  // One connection per thread and database: SQLite connections must not be shared between threads. The server's
+  // thread pool is fixed, so the number of connections is bounded.
+  thread_local std::map<std::string, std::unique_ptr<CaseDatabase>> connections;
+  auto& slot = connections[db_path_];
+  if (!slot) slot = std::make_unique<CaseDatabase>(db_path_);
+  return *slot;
+}
+
+std::shared_ptr<const LoadedRules> Service::rules() const {
+  std::lock_guard<std::mutex> lock(rules_mutex_);
+  return rules_;
+}
+
+std::shared_ptr<const LoadedRules> Service::load_with_amendments(const std::vector<std::pair<std::string, std::string>>& extra) {
+  return std::shared_ptr<const LoadedRules>(load_rules(rules_dir_, extra).release());
+}
+
+void Service::audit_append(const std::string& user, const std::string& action, const std::string& target, const std::string& before,
+                           const std::string& after, const Json& detail) {
+  AuditEntry e;
+  e.user = user;
+  e.action = action;
+  e.target = target;
+  e.before_hash = before;
+  e.after_hash = after;
+  e.detail = detail.dump();
+  AuditStore(db()).append(e);
+}
+
+Json Service::audit(const std::string& target, const std::string& user, std::int64_t before, int limit) {
+  AuditQuery q;
+  q.target = target;
+  q.user = user;
+  q.before = before;
+  q.limit = std::min(std::max(limit, 1), 1000);
+  Json out = Json::array();
+  for (const AuditEntry& e : AuditStore(db()).list(q)) {
+    Json detail = Json::parse(e.detail, nullptr, false);
+    out.push_back(Json{{"id", e.id}, {"at", e.at}, {"user", e.user}, {"action", e.action}, {"target", e.target},
+                       {"before_hash", e.before_hash}, {"after_hash", e.after_hash},
+                       {"detail", detail.is_discarded() ? Json(e.detail) : detail}});
+  }
+  return out;
+}
+
+}  // namespace entitle

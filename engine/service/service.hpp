@@ -1,0 +1,141 @@
+// service.hpp — the operations of the case office that the web server (and, in time, every CLI command) calls:
+// sign-in and users, evaluate and explain, households and their versions, decisions, notices, batch runs, impact,
+// approval, standards and amendments, replay and the audit log. Every change is written to the audit log here.
+// Access rules that depend on data (a caseworker's townships) are enforced here; the server checks roles.
+#pragma once
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/api/rules_loader.hpp"
+#include "engine/storage/case_database.hpp"
+
+namespace entitle {
+
+using Json = nlohmann::ordered_json;
+
+/// A refusal a client sees: HTTP status, a stable code, a Chinese message, and the field at fault when there is one.
+struct ServiceError : std::runtime_error {
+  ServiceError(int status, std::string code, const std::string& message, std::string field = {})
+      : std::runtime_error(message), status(status), code(std::move(code)), field(std::move(field)) {}
+  int status;
+  std::string code, field;
+  std::vector<Json> errors;  // invalid_record: every problem, {"field","message"}
+};
+
+enum class Role { Caseworker, County, Auditor, Admin };
+const char* role_name(Role r);
+std::optional<Role> role_from_name(const std::string& name);
+
+/// Who is asking: the signed-in user of a session.
+struct Principal {
+  std::string user;
+  Role role = Role::Auditor;
+  std::vector<std::string> townships;  // caseworker: the township (or county) codes it may see
+  std::string csrf, session;           // session: the sha256 of its token
+};
+
+struct HouseholdListQuery {
+  std::string q, township;
+  int limit = 50, offset = 0;
+};
+
+class Service {
+public:
+  /// Opens (and upgrades) the database and loads the rules plus the amendments adopted in it. Throws ServiceError
+  /// when the rules have errors.
+  Service(std::string db_path, std::string rules_dir);
+  ~Service();
+  Service(const Service&) = delete;
+  Service& operator=(const Service&) = delete;
+
+  // --- users and sessions (auth.cpp)
+  /// A new session for a correct name and password: the principal and the cookie's token. 401 otherwise.
+  std::pair<Principal, std::string> login(const std::string& user, const std::string& password);
+  /// The principal of a live session token; none when unknown or expired (idle 30 min or 8 h old).
+  std::optional<Principal> authenticate(const std::string& token);
+  void logout(const Principal& p);
+  /// Adds a user (the `entitle user add` command and POST /api/users). `actor` is who did it, for the audit log.
+  void add_user(const std::string& actor, const std::string& name, const std::string& role,
+                const std::vector<std::string>& townships, const std::string& password);
+  Json users();
+  Json me(const Principal& p);
+  /// Whether the principal may see a household of this township (9-digit code or county code).
+  bool may_see(const Principal& p, const std::string& township) const;
+
+  // --- evaluation (evaluate.cpp)
+  /// `{"household": RECORD, "period": "YYYY-MM"}` → the result JSON exactly as `entitle eval --format json`
+  /// prints it (with `explain`: as `--explain`). Nothing stored.
+  std::string calculate(const std::string& body, bool explain);
+  /// The household record as the rule set declares it, for the form.
+  Json schema();
+  Json standards();
+  std::string catalogue_html();
+
+  // --- households (households.cpp)
+  Json list_households(const Principal& p, const HouseholdListQuery& q);
+  /// The stored record and its version; 404 / 403.
+  std::pair<std::string, int> household(const Principal& p, const std::string& id);
+  /// Stores a new version of a household (or its first); `if_match`: the version the editor started from.
+  Json put_household(const Principal& p, const std::string& id, const std::string& body, std::optional<int> if_match);
+  Json household_versions(const Principal& p, const std::string& id);
+  std::string household_version(const Principal& p, const std::string& id, int version);
+  /// Evaluates the current record for a month, stores the decision and returns it with its explanation.
+  Json decide(const Principal& p, const std::string& id, const std::string& period);
+  Json decisions(const Principal& p, const std::string& id);
+  std::string notice(const Principal& p, const std::string& id, const std::string& period);
+  std::string notice_template();
+  void set_notice_template(const Principal& p, const std::string& text);
+
+  // --- runs (runs.cpp)
+  Json runs();
+  Json run(std::int64_t id);
+  /// Starts a batch in the background; 409 busy while one runs.
+  Json start_batch(const Principal& p, const std::string& from, const std::string& to);
+  Json batch_status();
+  Json impact(std::int64_t to, std::int64_t from);
+  Json review(std::int64_t run);
+  Json approve(const Principal& p, std::int64_t run);
+  Json amendments();
+  Json amend(const Principal& p, const std::string& body);
+  Json adopt(const Principal& p, std::int64_t id);
+  Json replay(std::int64_t run, const std::string& household, const std::string& period);
+  Json audit(const std::string& target, const std::string& user, std::int64_t before, int limit);
+
+  /// Stops a running batch after its current write transaction and waits for it (graceful shutdown).
+  void shutdown();
+
+  /// The rules in force now (the directory plus adopted amendments).
+  std::shared_ptr<const LoadedRules> rules() const;
+
+private:
+  /// This thread's connection to the database (SQLite connections are not shared between threads).
+  CaseDatabase& db();
+  void audit_append(const std::string& user, const std::string& action, const std::string& target, const std::string& before,
+                    const std::string& after, const Json& detail);
+  std::shared_ptr<const LoadedRules> load_with_amendments(const std::vector<std::pair<std::string, std::string>>& extra);
+  std::string require_visible(const Principal& p, const std::string& id);  // the household's township, or 404/403
+
+  std::string db_path_, rules_dir_;
+  mutable std::mutex rules_mutex_;
+  std::shared_ptr<const LoadedRules> rules_;
+
+  struct BatchJob {
+    std::thread thread;
+    std::atomic<bool> cancel{false};
+    std::atomic<std::int64_t> done{0}, total{0}, run{0};
+    std::string state = "idle", error, user, period_from, period_to;  // guarded by batch_mutex_
+  };
+  std::mutex batch_mutex_;
+  std::unique_ptr<BatchJob> batch_;
+};
+
+}  // namespace entitle
