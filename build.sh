@@ -5,7 +5,10 @@ cd "$(dirname "$0")"
 
 # Debian packages the build needs; installed only when missing.
 PACKAGES=(g++ cmake make libboost1.74-dev libboost-date-time1.74-dev libsqlitecpp-dev libsqlite3-dev
-          libspdlog-dev libcli11-dev nlohmann-json3-dev libgtest-dev libbenchmark-dev)
+          libspdlog-dev libcli11-dev nlohmann-json3-dev libgtest-dev libbenchmark-dev
+          libcpp-httplib-dev libsodium-dev pkg-config)
+# What the web tests need besides: Debian's Chromium (never a downloaded browser), CJK fonts, PDF tools, Node.js.
+WEB_TEST_PACKAGES=(chromium fonts-noto-cjk fontconfig poppler-utils nodejs npm curl)
 
 install_missing() {
   local missing=()
@@ -44,8 +47,20 @@ case "${1:-}" in
     cp rules/samples/dibao_raise_2026.rules.example "$demo/rules_raised/local/dibao_raise_2026.rules"
     $entitle batch --db "$demo/qinshui.db" --rules "$demo/rules_raised" --period 2026-01 --compare-to 1 --report "$demo/report"
     echo "== impact report: $demo/report/report.html (changes.csv, losers.csv, review.csv, summary.csv beside it); catalogue: build/catalogue/catalogue.html"
+    echo "== the web application on a demo database (one demo user per role)"
+    web_db="$demo/web.db"
+    $entitle gen --households 2000 --region 140521 --seed 2026 --rules rules/ --db "$web_db" >/dev/null
+    for u in "caseworker caseworker 140521103" "county county" "auditor auditor" "admin admin"; do
+      set -- $u
+      echo "demo-$1-2026" | $entitle user add "$1" --role "$2" ${3:+--township $3} --db "$web_db" --password-stdin >/dev/null
+    done
+    listen="${ENTITLE_LISTEN:-127.0.0.1:8080}"
+    echo "   open http://$listen/ and log in as caseworker / demo-caseworker-2026 (端氏镇), county / demo-county-2026,"
+    echo "   auditor / demo-auditor-2026 or admin / demo-admin-2026. Stop with Ctrl-C."
+    exec $entitle serve --db "$web_db" --rules rules/ --listen "$listen"
     ;;
   test)
+    PACKAGES+=("${WEB_TEST_PACKAGES[@]}")
     install_missing
     build build/test RelWithDebInfo
     ctest --test-dir build/test --output-on-failure -j"$(nproc)"

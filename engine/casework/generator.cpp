@@ -57,6 +57,18 @@ struct Income {
   int monthly() const { return yearly ? amount / 12 : amount; }
 };
 
+/// A plausible Chinese name for a generated person, derived from the household and member ids alone (FNV-1a), so
+/// adding names leaves every other generated value as it was. Men and women get different given-name characters.
+std::string generated_name(const std::string& household, const std::string& member, bool male) {
+  static const char* kSurnames[] = {"王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "胡", "朱", "高", "林",
+                                    "何", "郭", "马", "罗", "梁", "宋", "郑", "谢", "韩", "唐", "冯", "于", "董", "萧", "程", "曹"};
+  static const char* kMale[] = {"建国", "志强", "海军", "国平", "文斌", "永红", "晓东", "俊杰", "明", "伟", "军", "勇", "斌", "磊", "涛", "鹏"};
+  static const char* kFemale[] = {"秀英", "桂兰", "玉梅", "丽娟", "红霞", "淑珍", "晓燕", "静", "芳", "敏", "娜", "艳", "婷", "雪梅", "春花", "翠萍"};
+  std::uint64_t h = 1469598103934665603ull;
+  for (char c : household + "/" + member) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+  return std::string(kSurnames[h % 32]) + (male ? kMale[(h >> 8) % 16] : kFemale[(h >> 8) % 16]);
+}
+
 struct Person {
   std::string id, relation;
   int age = 0;
@@ -425,7 +437,8 @@ std::string generate_population(const ir::RuleSet& rs, const GenOptions& o, cons
                    ",\"per\":\"" + (p.incomes[i].yearly ? "year" : "month") + "\"}";
         extra += "]";
       }
-      members += std::string(members.empty() ? "" : ",") + "{\"id\":\"" + p.id + "\",\"relation\":\"" + p.relation +
+      members += std::string(members.empty() ? "" : ",") + "{\"id\":\"" + p.id + "\",\"name\":\"" + generated_name(hid, p.id, p.male) +
+                 "\",\"relation\":\"" + p.relation +
                  "\",\"birth_date\":\"" + p.birth.to_string() + "\"" + extra + "}";
     }
     std::string hardship;

@@ -1,0 +1,465 @@
+// api_test.cpp — the HTTP API against a real `entitle serve` process on a loopback port: every role × endpoint
+// (401, 403, 200), township scoping, CSRF, located JSON errors, oversized bodies, concurrent edits, the OpenAPI
+// document listing every route, a clean stop on SIGTERM.
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <fstream>
+#include <map>
+#include <set>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+namespace {
+
+namespace fs = std::filesystem;
+using Json = nlohmann::json;
+
+const std::string kEntitle = ENTITLE_BINARY;
+const std::string kRules = ENTITLE_RULES_DIR;
+
+int run(const std::string& cmd) { return std::system(cmd.c_str()); }
+
+/// A free loopback port: bind a socket to port 0, read the port, close the socket (closed, so the server started
+/// next does not inherit it).
+int free_port() {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t n = sizeof a;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || getsockname(fd, reinterpret_cast<sockaddr*>(&a), &n) != 0) {
+    close(fd);
+    return 0;
+  }
+  close(fd);
+  return ntohs(a.sin_port);
+}
+
+/// The first household of the samples: QS-0001 in 端氏镇 (140521103).
+std::string sample_household() {
+  std::ifstream in(kRules + "/samples/households.jsonl");
+  std::string line;
+  std::getline(in, line);
+  return line;
+}
+
+class Server {
+public:
+  Server() {
+    dir_ = fs::temp_directory_path() / ("entitle_api_" + std::to_string(getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    db_ = (dir_ / "cases.db").string();
+    EXPECT_EQ(run(kEntitle + " gen --households 120 --region 140521 --seed 11 --rules " + kRules + " --db " + db_ + " > /dev/null"), 0);
+    add_user("cw", "caseworker", "--township 140521103");
+    add_user("cw_other", "caseworker", "--township 140521100");
+    add_user("county", "county", "");
+    add_user("auditor", "auditor", "");
+    add_user("admin", "admin", "");
+    port_ = free_port();
+    pid_ = fork();
+    if (pid_ == 0) {
+      std::string listen = "127.0.0.1:" + std::to_string(port_), log = (dir_ / "serve.log").string();
+      int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      dup2(fd, 1);
+      dup2(fd, 2);
+      execl(kEntitle.c_str(), kEntitle.c_str(), "serve", "--db", db_.c_str(), "--rules", kRules.c_str(), "--listen", listen.c_str(),
+            "--threads", "8", static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    httplib::Client c("127.0.0.1", port_);
+    for (int i = 0; i < 200; ++i) {
+      if (auto r = c.Get("/api/openapi.json"); r && r->status == 200) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ADD_FAILURE() << "the server did not start; log:\n" << log();
+  }
+  ~Server() {
+    if (::testing::UnitTest::GetInstance()->failed_test_count() > 0) std::cerr << "server log:\n" << log();
+    if (pid_ > 0) {
+      kill(pid_, SIGTERM);
+      waitpid(pid_, nullptr, 0);
+    }
+    fs::remove_all(dir_);
+  }
+  /// Stops the server with SIGTERM; its exit status.
+  int stop() {
+    kill(pid_, SIGTERM);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+  std::string log() const {
+    std::ifstream in(dir_ / "serve.log");
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }
+  int port() const { return port_; }
+  const std::string& db() const { return db_; }
+
+private:
+  void add_user(const std::string& name, const std::string& role, const std::string& towns) {
+    EXPECT_EQ(run("echo 'password-" + name + "' | " + kEntitle + " user add " + name + " --role " + role + " " + towns + " --db " + db_ +
+                  " --rules " + kRules + " --password-stdin > /dev/null"),
+              0);
+  }
+  fs::path dir_;
+  std::string db_;
+  int port_ = 0;
+  pid_t pid_ = -1;
+};
+
+/// One user's session: the cookie and the CSRF token.
+struct Session {
+  std::unique_ptr<httplib::Client> c;
+  std::string cookie, csrf;
+  httplib::Headers headers(bool with_csrf = true) const {
+    httplib::Headers h{{"Cookie", cookie}};
+    if (with_csrf) h.emplace("X-Entitle-CSRF", csrf);
+    return h;
+  }
+};
+
+class Api : public ::testing::Test {
+protected:
+  static void SetUpTestSuite() { server_ = new Server(); }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+  static httplib::Client client() { return httplib::Client("127.0.0.1", server_->port()); }
+  static Session login(const std::string& user) {
+    Session s;
+    s.c = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
+    auto r = s.c->Post("/api/login", Json{{"user", user}, {"password", "password-" + user}}.dump(), "application/json");
+    EXPECT_TRUE(r && r->status == 200) << user << ": " << (r ? r->body : "no response");
+    if (!r) return s;
+    std::string set = r->get_header_value("Set-Cookie");
+    EXPECT_NE(set.find("HttpOnly"), std::string::npos);
+    EXPECT_NE(set.find("SameSite=Strict"), std::string::npos);
+    s.cookie = set.substr(0, set.find(';'));
+    s.csrf = Json::parse(r->body)["csrf"];
+    return s;
+  }
+  static Json error_of(const httplib::Result& r) {
+    EXPECT_TRUE(r);
+    Json j = Json::parse(r->body, nullptr, false);
+    EXPECT_TRUE(j.is_object() && j.contains("error")) << r->body;
+    return j.is_object() && j.contains("error") ? j["error"] : Json::object();
+  }
+  static Server* server_;
+};
+Server* Api::server_ = nullptr;
+
+TEST_F(Api, LoginRefusesAWrongPasswordAndAnUnknownUserAlike) {
+  auto c = client();
+  auto wrong = c.Post("/api/login", R"({"user":"cw","password":"nope"})", "application/json");
+  auto unknown = c.Post("/api/login", R"({"user":"nobody","password":"nope"})", "application/json");
+  ASSERT_TRUE(wrong && unknown);
+  EXPECT_EQ(wrong->status, 401);
+  EXPECT_EQ(unknown->status, 401);
+  EXPECT_EQ(error_of(wrong)["message"], error_of(unknown)["message"]);
+  EXPECT_EQ(error_of(wrong)["code"], "unauthenticated");
+}
+
+TEST_F(Api, EveryEndpointWithoutASessionIs401ExceptTheOpenOnes) {
+  auto c = client();
+  auto got = c.Get("/api/openapi.json");
+  ASSERT_TRUE(got) << "GET /api/openapi.json: " << httplib::to_string(got.error());
+  auto doc = Json::parse(got->body);
+  int checked = 0;
+  for (auto& [path, ops] : doc["paths"].items())
+    for (auto& [method, op] : ops.items()) {
+      if (path == "/api/openapi.json" || path == "/api/login") continue;
+      std::string p = path;
+      for (auto at = p.find('{'); at != std::string::npos; at = p.find('{')) p.replace(at, p.find('}') - at + 1, "1");
+      httplib::Result r = method == "get" ? c.Get(p.c_str()) : method == "put" ? c.Put(p.c_str(), "{}", "application/json")
+                                                                               : c.Post(p.c_str(), "{}", "application/json");
+      ASSERT_TRUE(r) << method << " " << p;
+      EXPECT_EQ(r->status, 401) << method << " " << p;
+      EXPECT_EQ(error_of(r)["code"], "unauthenticated") << method << " " << p;
+      ++checked;
+    }
+  EXPECT_GT(checked, 25);
+}
+
+TEST_F(Api, RolesAreEnforcedOnEveryEndpoint) {
+  // Expected status per role for a representative call of each route (200/202/201 = allowed; 403 = refused).
+  std::map<std::string, Session> s;
+  for (const char* u : {"cw", "county", "auditor", "admin"}) s.emplace(u, login(u));
+  std::string hh = sample_household();
+  struct Case { std::string method, path, body; std::set<std::string> allowed; };
+  std::vector<Case> cases = {
+      {"GET", "/api/me", "", {"cw", "county", "auditor", "admin"}},
+      {"GET", "/api/schema", "", {"cw", "county", "auditor", "admin"}},
+      {"POST", "/api/calculate", R"({"household":)" + hh + R"(,"period":"2026-01"})", {"cw", "county", "auditor", "admin"}},
+      {"GET", "/api/households?limit=2", "", {"cw", "county", "auditor"}},
+      {"GET", "/api/runs", "", {"cw", "county", "auditor"}},
+      {"GET", "/api/audit?limit=5", "", {"county", "auditor", "admin"}},
+      {"GET", "/api/users", "", {"admin"}},
+      {"GET", "/api/amendments", "", {"county", "auditor"}},
+      {"PUT", "/api/notice-template", R"({"text":"如有异议，请于 {日期} 起向{乡镇}人民政府申请复核。"})", {"county"}},
+  };
+  for (const Case& k : cases)
+    for (auto& [user, sess] : s) {
+      httplib::Result r = k.method == "GET"   ? sess.c->Get(k.path.c_str(), sess.headers())
+                          : k.method == "PUT" ? sess.c->Put(k.path.c_str(), sess.headers(), k.body, "application/json")
+                                              : sess.c->Post(k.path.c_str(), sess.headers(), k.body, "application/json");
+      ASSERT_TRUE(r) << k.method << " " << k.path << " as " << user;
+      if (k.allowed.count(user)) EXPECT_LT(r->status, 300) << k.method << " " << k.path << " as " << user << ": " << r->body;
+      else {
+        EXPECT_EQ(r->status, 403) << k.method << " " << k.path << " as " << user << ": " << r->body;
+        EXPECT_EQ(error_of(r)["code"], "forbidden");
+      }
+    }
+}
+
+TEST_F(Api, CalculateIsByteForByteTheCommandLinesResult) {
+  Session cw = login("cw");
+  std::string hh = sample_household();
+  auto r = cw.c->Post("/api/calculate", cw.headers(), R"({"household":)" + hh + R"(,"period":"2026-01"})", "application/json");
+  ASSERT_TRUE(r && r->status == 200) << (r ? r->body : "");
+  fs::path f = fs::temp_directory_path() / ("entitle_api_hh_" + std::to_string(getpid()) + ".json");
+  std::ofstream(f) << hh << '\n';
+  std::string out = (fs::temp_directory_path() / ("entitle_api_out_" + std::to_string(getpid()))).string();
+  ASSERT_EQ(run(kEntitle + " eval --rules " + kRules + " --household " + f.string() + " --period 2026-01 --format json > " + out), 0);
+  std::ifstream in(out);
+  std::string cli(std::istreambuf_iterator<char>(in), {});
+  EXPECT_EQ(r->body + "\n", cli);
+  auto ex = cw.c->Post("/api/explain", cw.headers(), R"({"household":)" + hh + R"(,"period":"2026-01"})", "application/json");
+  ASSERT_TRUE(ex && ex->status == 200);
+  ASSERT_EQ(run(kEntitle + " eval --rules " + kRules + " --household " + f.string() + " --period 2026-01 --format json --explain > " + out), 0);
+  std::ifstream in2(out);
+  EXPECT_EQ(ex->body + "\n", std::string(std::istreambuf_iterator<char>(in2), {}));
+  fs::remove(f);
+  fs::remove(out);
+}
+
+TEST_F(Api, BadJsonIsA400NamingLineAndColumn) {
+  Session cw = login("cw");
+  auto r = cw.c->Post("/api/calculate", cw.headers(), "{\"household\":\n  {\"id\": \"x\",,}}", "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  Json e = error_of(r);
+  EXPECT_EQ(e["code"], "bad_json");
+  EXPECT_NE(e["message"].get<std::string>().find("第 2 行"), std::string::npos) << e["message"];
+}
+
+TEST_F(Api, AnInvalidRecordNamesTheFieldInChinese) {
+  Session cw = login("cw");
+  Json hh = Json::parse(sample_household());
+  hh["members"][0]["birth_date"] = "1951-13-40";
+  auto r = cw.c->Post("/api/calculate", cw.headers(), Json{{"household", hh}, {"period", "2026-01"}}.dump(), "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  Json e = error_of(r);
+  EXPECT_EQ(e["code"], "invalid_record");
+  EXPECT_EQ(e["field"], "members[P1].birth_date");
+  EXPECT_FALSE(e["errors"].empty());
+}
+
+TEST_F(Api, OversizedBodiesAre413) {
+  Session cw = login("cw");
+  std::string big(9u << 20, ' ');
+  auto r = cw.c->Post("/api/calculate", cw.headers(), big, "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413);
+}
+
+TEST_F(Api, StateChangesNeedTheSessionsCsrfToken) {
+  Session cw = login("cw"), other = login("county");
+  std::string hh = sample_household();
+  auto none = cw.c->Put("/api/households/QS-0001", cw.headers(false), hh, "application/json");
+  httplib::Headers wrong{{"Cookie", cw.cookie}, {"X-Entitle-CSRF", other.csrf}};
+  auto foreign = cw.c->Put("/api/households/QS-0001", wrong, hh, "application/json");
+  ASSERT_TRUE(none && foreign);
+  EXPECT_EQ(none->status, 403);
+  EXPECT_EQ(error_of(none)["code"], "csrf");
+  EXPECT_EQ(foreign->status, 403);
+  EXPECT_EQ(error_of(foreign)["code"], "csrf");
+  auto ok = cw.c->Put("/api/households/QS-0001", cw.headers(), hh, "application/json");
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200) << ok->body;
+}
+
+TEST_F(Api, ACaseworkerSeesAndEditsOnlyItsTownships) {
+  Session cw = login("cw"), other = login("cw_other");
+  std::string hh = sample_household();  // 端氏镇
+  ASSERT_EQ(cw.c->Put("/api/households/QS-0001", cw.headers(), hh, "application/json")->status, 200);
+  auto get_other = other.c->Get("/api/households/QS-0001", other.headers());
+  ASSERT_TRUE(get_other);
+  EXPECT_EQ(get_other->status, 403);
+  auto put_other = other.c->Put("/api/households/QS-0001", other.headers(), hh, "application/json");
+  EXPECT_EQ(put_other->status, 403);
+  auto list = Json::parse(cw.c->Get("/api/households?limit=500", cw.headers())->body);
+  ASSERT_GT(list["total"].get<int>(), 0);
+  for (const auto& h : list["households"]) EXPECT_EQ(h["township"].get<std::string>().substr(0, 9), "140521103");
+  auto list_other = Json::parse(other.c->Get("/api/households?q=QS-0001", other.headers())->body);
+  EXPECT_EQ(list_other["total"], 0);
+  EXPECT_EQ(cw.c->Get("/api/households/NO-SUCH", cw.headers())->status, 404);
+  // An auditor reads it but cannot change it.
+  Session aud = login("auditor");
+  EXPECT_EQ(aud.c->Get("/api/households/QS-0001", aud.headers())->status, 200);
+  EXPECT_EQ(aud.c->Put("/api/households/QS-0001", aud.headers(), hh, "application/json")->status, 403);
+}
+
+TEST_F(Api, ConcurrentEditsOfOneHouseholdLoseNothing) {
+  Session a = login("cw"), b = login("county");
+  Json hh = Json::parse(sample_household());
+  auto first = a.c->Put("/api/households/QS-0001", a.headers(), hh.dump(), "application/json");
+  ASSERT_TRUE(first && first->status == 200);
+  std::string etag = first->get_header_value("ETag");
+  // Both start from the same version; each stores a different change with If-Match. Exactly one wins.
+  std::atomic<int> ok{0}, refused{0};
+  auto edit = [&](Session& s, const std::string& name) {
+    Json mine = hh;
+    mine["members"][0]["name"] = name;
+    httplib::Headers h = s.headers();
+    h.emplace("If-Match", etag);
+    httplib::Client c("127.0.0.1", server_->port());
+    auto r = c.Put("/api/households/QS-0001", h, mine.dump(), "application/json");
+    if (r && r->status == 200) ++ok;
+    else if (r && r->status == 412) ++refused;
+  };
+  std::thread t1([&] { edit(a, "甲"); }), t2([&] { edit(b, "乙"); });
+  t1.join();
+  t2.join();
+  EXPECT_EQ(ok.load(), 1);
+  EXPECT_EQ(refused.load(), 1);
+  // Without If-Match, 20 concurrent writers each store their own version: every one is kept in the history.
+  auto before = Json::parse(a.c->Get("/api/households/QS-0001/versions", a.headers())->body).size();
+  std::vector<std::thread> writers;
+  std::atomic<int> stored{0};
+  for (int i = 0; i < 20; ++i)
+    writers.emplace_back([&, i] {
+      Json mine = hh;
+      mine["members"][0]["name"] = "成员" + std::to_string(i);
+      httplib::Client c("127.0.0.1", server_->port());
+      auto r = c.Put("/api/households/QS-0001", a.headers(), mine.dump(), "application/json");
+      if (r && r->status == 200) ++stored;
+    });
+  for (auto& t : writers) t.join();
+  EXPECT_EQ(stored.load(), 20);
+  auto versions = Json::parse(a.c->Get("/api/households/QS-0001/versions", a.headers())->body);
+  EXPECT_EQ(versions.size(), before + 20);
+  std::set<int> numbers;
+  for (const auto& v : versions) numbers.insert(v["version"].get<int>());
+  EXPECT_EQ(numbers.size(), versions.size());
+}
+
+TEST_F(Api, DecideStoresTheDecisionAndTheAuditLogRecordsIt) {
+  Session cw = login("cw");
+  ASSERT_EQ(cw.c->Put("/api/households/QS-0001", cw.headers(), sample_household(), "application/json")->status, 200);
+  auto r = cw.c->Post("/api/households/QS-0001/decide", cw.headers(), R"({"period":"2026-01"})", "application/json");
+  ASSERT_TRUE(r && r->status == 200) << (r ? r->body : "");
+  Json d = Json::parse(r->body);
+  EXPECT_EQ(d["result"]["household"], "QS-0001");
+  EXPECT_TRUE(d["result"].contains("explanation"));
+  auto hist = Json::parse(cw.c->Get("/api/households/QS-0001/decisions", cw.headers())->body);
+  bool found = false;
+  for (const auto& h : hist) found |= h["source"] == "casework" && h["decision_id"] == d["decision_id"] && h["by"] == "cw";
+  EXPECT_TRUE(found);
+  Session aud = login("auditor");
+  auto log = Json::parse(aud.c->Get("/api/audit?target=household:QS-0001", aud.headers())->body);
+  std::set<std::string> actions;
+  for (const auto& e : log) actions.insert(e["action"]);
+  EXPECT_TRUE(actions.count("decide"));
+  EXPECT_TRUE(actions.count("household_put"));
+  auto notice = cw.c->Get("/api/households/QS-0001/notice?period=2026-01", cw.headers());
+  ASSERT_TRUE(notice && notice->status == 200);
+  EXPECT_NE(notice->body.find("审核确认告知书"), std::string::npos);
+}
+
+TEST_F(Api, ACountyUserRunsABatchApprovesItAndTheHistoryShowsTheDecisionOfRecord) {
+  Session county = login("county"), cw = login("cw");
+  ASSERT_EQ(cw.c->Put("/api/households/QS-0001", cw.headers(), sample_household(), "application/json")->status, 200);
+  auto start = county.c->Post("/api/runs", county.headers(), R"({"period":"2026-02"})", "application/json");
+  ASSERT_TRUE(start && start->status == 202) << (start ? start->body : "");
+  Json status;
+  for (int i = 0; i < 600; ++i) {
+    status = Json::parse(county.c->Get("/api/batch", county.headers())->body);
+    if (status["state"] != "running") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_EQ(status["state"], "done") << status.dump();
+  std::int64_t run = status["run"];
+  EXPECT_EQ(cw.c->Post(("/api/runs/" + std::to_string(run) + "/approve").c_str(), cw.headers(), "", "application/json")->status, 403);
+  auto ok = county.c->Post(("/api/runs/" + std::to_string(run) + "/approve").c_str(), county.headers(), "", "application/json");
+  ASSERT_TRUE(ok && ok->status == 200) << (ok ? ok->body : "");
+  auto again = county.c->Post(("/api/runs/" + std::to_string(run) + "/approve").c_str(), county.headers(), "", "application/json");
+  EXPECT_EQ(again->status, 409);
+  auto hist = Json::parse(cw.c->Get("/api/households/QS-0001/decisions", cw.headers())->body);
+  bool of_record = false;
+  for (const auto& h : hist) of_record |= h["source"] == "run" && h["run"] == run && h["approved"] == true && h["period"] == "2026-02";
+  EXPECT_TRUE(of_record) << hist.dump();
+  // The auditor replays it and it reproduces.
+  Session aud = login("auditor");
+  auto rep = aud.c->Get(("/api/replay?run=" + std::to_string(run) + "&household=QS-0001&period=2026-02").c_str(), aud.headers());
+  ASSERT_TRUE(rep && rep->status == 200) << (rep ? rep->body : "");
+  EXPECT_EQ(Json::parse(rep->body)["verdict"], "same");
+}
+
+TEST_F(Api, TheOpenApiDocumentListsEveryRouteTheServerHas) {
+  auto doc = Json::parse(client().Get("/api/openapi.json")->body);
+  EXPECT_EQ(doc["openapi"], "3.0.3");
+  std::set<std::string> documented;
+  for (auto& [path, ops] : doc["paths"].items())
+    for (auto& [method, op] : ops.items()) {
+      std::string m = method;
+      for (char& ch : m) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      documented.insert(m + " " + path);
+    }
+  // The routes the server registers, from its own source (server/routes.cpp: every add("METHOD", "/path", ...)).
+  std::ifstream in(std::string(ENTITLE_SOURCE_DIR) + "/server/routes.cpp");
+  std::string src(std::istreambuf_iterator<char>(in), {});
+  std::set<std::string> registered{"GET /api/openapi.json"};
+  for (std::size_t at = src.find("add(\""); at != std::string::npos; at = src.find("add(\"", at + 1)) {
+    std::size_t m_end = src.find('"', at + 5);
+    std::size_t p_start = src.find('"', m_end + 1) + 1;
+    std::size_t p_end = src.find('"', p_start);
+    registered.insert(src.substr(at + 5, m_end - at - 5) + " " + src.substr(p_start, p_end - p_start));
+  }
+  EXPECT_GT(registered.size(), 25u);
+  EXPECT_EQ(documented, registered);
+  // And every documented route answers (not 404) for a signed-in county user.
+  Session county = login("county");
+  for (const std::string& r : documented) {
+    std::string method = r.substr(0, r.find(' ')), path = r.substr(r.find(' ') + 1);
+    if (method != "GET" || path.find('{') != std::string::npos) continue;
+    auto res = county.c->Get(path.c_str(), county.headers());
+    ASSERT_TRUE(res) << r;
+    EXPECT_NE(res->status, 404) << r << ": " << res->body;
+  }
+}
+
+TEST_F(Api, UnknownPathsAndServerErrorsNeverLeakInternals) {
+  Session county = login("county");
+  auto r = county.c->Get("/api/no-such-thing", county.headers());
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 404);
+  EXPECT_EQ(error_of(r)["code"], "not_found");
+  auto bad_run = county.c->Get("/api/runs/99999/impact?from=1", county.headers());
+  ASSERT_TRUE(bad_run);
+  EXPECT_EQ(bad_run->status, 404);
+  EXPECT_EQ(bad_run->body.find("SELECT"), std::string::npos);
+  EXPECT_EQ(bad_run->body.find("sqlite"), std::string::npos);
+}
+
+// Last (gtest runs tests in declaration order within a suite): the server stops cleanly on SIGTERM.
+TEST_F(Api, ZzStopsCleanlyOnSigterm) {
+  EXPECT_EQ(server_->stop(), 0);
+  EXPECT_NE(server_->log().find("server stopped"), std::string::npos) << server_->log();
+}
+
+}  // namespace
