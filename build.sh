@@ -13,6 +13,8 @@ WEB_TEST_PACKAGES=(chromium fonts-noto-cjk fontconfig poppler-utils nodejs npm c
 install_missing() {
   local missing=()
   for p in "${PACKAGES[@]}"; do
+    # Node.js may come from elsewhere than Debian (NodeSource ships npm inside nodejs): a working command is enough.
+    case "$p" in nodejs) command -v node >/dev/null && continue ;; npm) command -v npm >/dev/null && continue ;; esac
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   if [ ${#missing[@]} -gt 0 ]; then
