@@ -217,8 +217,8 @@ int run_replay(const std::string& db_path, std::int64_t run, const std::string& 
   CaseDatabase db(db_path);
   Replay r = replay_decision(db, run, household, period);
   const ir::RuleSet& rs = *r.rules->rules;
-  if (format == "json") std::cout << render_result_json(rs, r.rules->sources, r.result, true) << '\n';
-  else std::cout << render_result_text(rs, r.rules->sources, r.result, true);
+  if (format == "json") std::cout << render_result_json(rs, r.rules->sources, r.result, true, &r.household) << '\n';
+  else std::cout << render_result_text(rs, r.rules->sources, r.result, true, &r.household);
   if (r.differences.empty()) {
     std::cout << "replay of run " << run << ", household " << household << ", " << period << ": reproduces the stored decisions (rules "
               << rs.hash.substr(0, 19) << "…, record sha256:" << sha256_hex(r.record).substr(0, 12) << "…)\n";

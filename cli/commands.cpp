@@ -73,8 +73,8 @@ int run_eval(const std::string& rules, const std::string& household, const std::
         HouseholdResult r = ev.evaluate(hh, *month, explain);
         if (!r.errors.empty()) ++with_errors;
         ++good;
-        if (format == "json") std::cout << render_result_json(rs, loaded->sources, r, explain) << '\n';
-        else std::cout << render_result_text(rs, loaded->sources, r, explain) << '\n';
+        if (format == "json") std::cout << render_result_json(rs, loaded->sources, r, explain, &hh) << '\n';
+        else std::cout << render_result_text(rs, loaded->sources, r, explain, &hh) << '\n';
       },
       [&](const InputError& e) {
         ++bad;

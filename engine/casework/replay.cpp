@@ -35,11 +35,10 @@ Replay replay_decision(CaseDatabase& db, std::int64_t run_id, const std::string&
     out.differences.push_back("rule set hash " + out.rules->rules->hash + " differs from the run's " + run.ruleset);
   std::string error;
   auto json = parse_json(out.record, error);
-  Household hh;
   std::vector<InputError> errors;
-  if (!json || !load_household(*out.rules->rules, *json, "household " + household, hh, errors))
+  if (!json || !load_household(*out.rules->rules, *json, "household " + household, out.household, errors))
     throw StorageError("the stored record of household " + household + " no longer loads under its rule set");
-  out.result = Evaluator(*out.rules->rules).evaluate(hh, *month, true);
+  out.result = Evaluator(*out.rules->rules).evaluate(out.household, *month, true);
   // Compare with what the run stored (rows for every decision but a plain refusal; absent = not granted).
   std::map<std::string, StoredDecision> stored;
   for (StoredDecision& d : runs.decisions_of(run_id, household, period)) stored[d.program] = std::move(d);

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "engine/api/rules_loader.hpp"
+#include "engine/eval/household.hpp"
 #include "engine/eval/result.hpp"
 #include "engine/storage/case_database.hpp"
 
@@ -13,6 +14,7 @@ namespace entitle {
 
 struct Replay {
   std::unique_ptr<LoadedRules> rules;  // rebuilt from the stored source
+  Household household;                 // the record version loaded under the stored rules
   HouseholdResult result;              // evaluated again, with the explanation
   std::string record;                  // the record version the run used
   std::vector<std::string> differences;  // empty: the replay reproduces every stored decision

@@ -1113,6 +1113,7 @@ private:
     fc.subject = inst->path.empty() ? "household" : inst->path;
     fc.span = rs_.nodes[pd.amount].span;
     fc.lhs = "补差金额为 0.00：已领取的待遇不低于标准";
+    name_decided(fc, inst);
     return fc;
   }
 
@@ -1145,26 +1146,41 @@ private:
   }
 
   // ------------------------------------------------------------------ why not
+  // Runs only when tracing. Reads values already decided (definitions and standards are memoised), so it changes
+  // no result.
   void why_not(int id, const Instance* self, std::vector<FailedCondition>& out) {
+    std::vector<int> via;
+    why_not_at(id, self, self, via, out);
+  }
+
+  void why_not_at(int id, const Instance* self, const Instance* decided, std::vector<int>& via,
+                  std::vector<FailedCondition>& out) {
     const ir::ExprNode& n = rs_.nodes[id];
     if (n.op == Op::And || n.op == Op::Or) {
+      if (n.op == Op::Or) via.push_back(-1);
       for (int k : n.kids) {
         Value v = eval(k, self);
-        if (!v.is_missing() && !v.flag) why_not(k, self, out);
+        if (!v.is_missing() && !v.flag) why_not_at(k, self, decided, via, out);
       }
+      if (n.op == Op::Or) via.pop_back();
       return;
     }
     if (n.op == Op::Def) {
       Value base = eval(n.kids[0], self);
       const ir::Definition& d = rs_.defs[n.a];
       if (!base.is_missing() && d.exceptions.empty() && d.value >= 0 && d.type.kind == TypeKind::Bool) {
-        why_not(d.value, base.instance(), out);
+        via.push_back(n.a);
+        why_not_at(d.value, base.instance(), decided, via, out);
+        via.pop_back();
         return;
       }
     }
     FailedCondition fc;
     fc.subject = self->path.empty() ? "household" : self->path;
     fc.span = n.span;
+    fc.node = id;
+    fc.via = via;
+    name_decided(fc, decided);
     bool cmp = n.op == Op::Lt || n.op == Op::Le || n.op == Op::Gt || n.op == Op::Ge || n.op == Op::Eq || n.op == Op::Ne;
     if (cmp) {
       Value l = eval(n.kids[0], self), r = eval(n.kids[1], self);
@@ -1180,10 +1196,61 @@ private:
         ir::Type shown = lt.kind == TypeKind::Money || rt.kind == TypeKind::Money ? ir::Type::of(TypeKind::Money) : lt;
         fc.margin = format_value(rs_, shown, Value::number(gap));
       }
+      if (!l.is_missing() && !r.is_missing() && l.tag == r.tag && l.tag != Tag::Entity && l.tag != Tag::List)
+        fc.order = compare(Op::Lt, l, r) ? -1 : compare(Op::Eq, l, r) ? 0 : 1;
+      standard_keys(n.kids[0], self, fc.keys);
+      standard_keys(n.kids[1], self, fc.keys);
     } else {
       fc.lhs = "false";
+      if (n.op == Op::InSet || n.op == Op::Within) {
+        Value v = eval(n.kids[0], self);
+        if (!v.is_missing()) fc.tested = format_value(rs_, rs_.nodes[n.kids[0]].type, v);
+      } else if (n.op == Op::IsPresent && n.flag) {  // `x is absent` failed: x has a value
+        Value base = eval(n.kids[0], self);
+        if (!base.is_missing() && base.instance()->present[n.a]) {
+          const Value& v = base.instance()->fields[n.a];
+          if (v.tag != Tag::Entity && v.tag != Tag::List && !v.is_missing())
+            fc.tested = format_value(rs_, rs_.entities[base.instance()->entity].fields[n.a].type, v);
+        }
+      } else if (n.op == Op::StandardKnown) {
+        standard_keys(n.kids[0], self, fc.keys);
+      }
     }
     out.push_back(std::move(fc));
+  }
+
+  /// Whose decision a failed condition belongs to: the household, or a member by id and (when recorded) name.
+  void name_decided(FailedCondition& fc, const Instance* decided) const {
+    fc.decided = decided->path.empty() ? "household" : decided->path;
+    if (decided == &hh_.root()) return;
+    fc.member = decided->id;
+    int f = rs_.entities[decided->entity].find_field("name");
+    if (f >= 0 && decided->present[f] && decided->fields[f].tag == Tag::Text) fc.member_name = decided->fields[f].text();
+  }
+
+  /// The keyed standards an operand reads directly (through arithmetic, rounding and calls, not into definitions or
+  /// aggregations), with the key each was read with.
+  void standard_keys(int id, const Instance* self, std::vector<StandardKey>& out) {
+    const ir::ExprNode& n = rs_.nodes[id];
+    switch (n.op) {
+      case Op::StandardRef: {
+        const ir::Standard& st = rs_.standards[n.a];
+        if (st.key_enum < 0) return;
+        Value k = !n.kids.empty() ? eval(n.kids[0], self)
+                  : st.key_expr >= 0 ? eval(st.key_expr, &hh_.root())
+                                     : Value();
+        if (k.tag != Tag::Enum) return;
+        const ir::EnumDef& e = rs_.enums[st.key_enum];
+        if (k.scalar < 0 || k.scalar >= int(e.values.size())) return;
+        out.push_back({id, e.values[k.scalar], e.value_labels[k.scalar].empty() ? e.values[k.scalar] : e.value_labels[k.scalar]});
+        return;
+      }
+      case Op::Add: case Op::Sub: case Op::Mul: case Op::Div: case Op::Neg: case Op::Round: case Op::Call:
+      case Op::StandardKnown:
+        for (int k : n.kids) standard_keys(k, self, out);
+        return;
+      default: return;
+    }
   }
 
   const ir::RuleSet& rs_;

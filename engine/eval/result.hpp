@@ -9,6 +9,14 @@
 
 namespace entitle {
 
+/// A keyed standard read inside a failed condition, with the key it was read with: `dibao_standard` (by
+/// household.area) → "rural", "农村".
+struct StandardKey {
+  int node = -1;      // the StandardRef expression node
+  std::string key;    // the key's enum value, e.g. "rural"
+  std::string label;  // its Chinese label, e.g. "农村" (the value's name when it has no label)
+};
+
 /// A condition that kept a program from being granted, with its values and margin.
 struct FailedCondition {
   std::string subject;   // "household" or the member's path, e.g. "members[P2]"
@@ -16,6 +24,19 @@ struct FailedCondition {
   std::string lhs, rhs;  // comparisons: both sides' values, e.g. "650.00" and "630.00"
   std::string relation;  // what holds instead, e.g. "≥" for a failed "<"
   std::string margin;    // how far from holding, e.g. "20.00"; empty when not numeric
+  // What a sentence needs (engine/explain/reasons.hpp), filled by the evaluator's why-not walk:
+  int node = -1;          // the condition's expression node; -1 for a reason that is no condition (a top-up of 0.00)
+  int order = 0;          // comparisons of ordered values: how lhs compares with rhs (-1, 0, 1)
+  std::string tested;     // the value tested where it is not a comparison's side: `x in {…}`, `x is absent` (the
+                          // field's value), `x within a .. b`; shown as values are (enum value names)
+  std::vector<int> via;   // how the walk reached it from the program's condition, outermost first: a definition's
+                          // index where it went into a (false) definition, -1 where it went through an `or` (every
+                          // alternative failed)
+  std::string decided;    // whose decision it is: "household", or the member's path "members[P2]" (`subject` is
+                          // what the condition itself is about: "household" for a household fact in a member's decision)
+  std::string member;     // member-level decisions: the member's id, e.g. "P2"; empty for the household
+  std::string member_name;  // … and the member's name when the record gives one, e.g. "张秀英"
+  std::vector<StandardKey> keys;  // keyed standards the condition reads directly, with their keys
 };
 
 struct MemberAmount {

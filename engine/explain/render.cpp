@@ -2,6 +2,7 @@
 // programs in declaration order, trace nodes in first-use order, no timestamps.
 #include "engine/explain/render.hpp"
 #include "engine/explain/missing_words.hpp"
+#include "engine/explain/reasons.hpp"
 
 #include <nlohmann/json.hpp>
 #include <functional>
@@ -111,7 +112,8 @@ std::string location(const SourceManager& sm, const SourceSpan& s) {
   return sm.path(s.file) + ":" + std::to_string(sm.line_col(s.file, s.begin).line);
 }
 
-std::string render_result_json(const ir::RuleSet& rs, const SourceManager& sm, const HouseholdResult& r, bool explain) {
+std::string render_result_json(const ir::RuleSet& rs, const SourceManager& sm, const HouseholdResult& r, bool explain,
+                               const Household* hh) {
   json out;
   out["household"] = r.household;
   out["period"] = r.period;
@@ -165,6 +167,7 @@ std::string render_result_json(const ir::RuleSet& rs, const SourceManager& sm, c
     }
     j["citation"] = p.cite;
     if (explain) {
+      j["reasons"] = reason_sentences(rs, r, e, hh);
       json why = json::array();
       for (const FailedCondition& f : e.failed) why.push_back(failed_json(sm, f));
       if (!why.empty()) j["why_not"] = why;
@@ -233,7 +236,8 @@ std::string render_result_json(const ir::RuleSet& rs, const SourceManager& sm, c
   return out.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-std::string render_result_text(const ir::RuleSet& rs, const SourceManager& sm, const HouseholdResult& r, bool explain) {
+std::string render_result_text(const ir::RuleSet& rs, const SourceManager& sm, const HouseholdResult& r, bool explain,
+                               const Household* hh) {
   std::ostringstream out;
   out << "家庭 " << r.household;
   if (!r.region.empty()) {
@@ -277,18 +281,29 @@ std::string render_result_text(const ir::RuleSet& rs, const SourceManager& sm, c
       if (!e.exception.empty()) out << "  (例外: " << e.exception << ")";
       out << '\n';
       for (const MemberAmount& m : e.by_member) out << "      " << m.member << ": " << m.amount.to_fixed(2) << '\n';
-      for (const FailedCondition& f : e.failed) out << "      " << failed_text(sm, f) << '\n';  // members not granted
     } else {
       out << "  ✘ " << head << ": 不符合";
       if (!e.excluded_by.empty()) out << " — 已享受 " << e.excluded_by << "，二者不可兼得";
       out << '\n';
-      for (const FailedCondition& f : e.failed) out << "      " << failed_text(sm, f) << '\n';
     }
-    for (const MemberDecision& d : e.member_decisions) {
-      if (d.kind == DecisionKind::Excluded)
-        out << "      " << d.member << ": 不重复享受 — 已享受 " << d.excluded_by << " (优先)\n";
-      else if (d.kind == DecisionKind::ChoiceNeeded && e.kind != DecisionKind::ChoiceNeeded)
-        out << "      " << d.member << ": 需家庭选择其一，选择此项: " << (d.amount_known ? d.amount.to_fixed(2) : std::string("金额待定")) << '\n';
+    if (explain) {
+      // The reasons as sentences, each with the conditions it says in code form and their place in the rules (the
+      // reasons to review and the stale standards have their own lines below).
+      for (const Reason& why : explain_reasons(rs, r, e, hh)) {
+        if (why.kind == Reason::Kind::Review || why.kind == Reason::Kind::Provisional) continue;
+        out << "      · " << why.text << '\n';
+        std::set<std::string> said;
+        for (int i : why.failed)
+          if (std::string line = failed_text(sm, e.failed[i]); said.insert(line).second) out << "          " << line << '\n';
+      }
+    } else {
+      for (const FailedCondition& f : e.failed) out << "      " << failed_text(sm, f) << '\n';
+      for (const MemberDecision& d : e.member_decisions) {
+        if (d.kind == DecisionKind::Excluded)
+          out << "      " << d.member << ": 不重复享受 — 已享受 " << d.excluded_by << " (优先)\n";
+        else if (d.kind == DecisionKind::ChoiceNeeded && e.kind != DecisionKind::ChoiceNeeded)
+          out << "      " << d.member << ": 需家庭选择其一，选择此项: " << (d.amount_known ? d.amount.to_fixed(2) : std::string("金额待定")) << '\n';
+      }
     }
     for (const std::string& w : e.warnings) out << "      ⚠ " << w << '\n';
     for (const std::string& w : e.review) out << "      ⚑ 需复核: " << w << '\n';

@@ -4,17 +4,23 @@
 #include <string_view>
 
 #include "engine/base/source.hpp"
+#include "engine/eval/household.hpp"
 #include "engine/eval/result.hpp"
 #include "engine/ir/ruleset.hpp"
 
 namespace entitle {
 
 /// One JSON object on one line: {"household","period","ruleset","entitlements":[…],"errors":[…]}; with
-/// `explain`, each entitlement carries "why_not" and the result an "explanation" tree.
-std::string render_result_json(const ir::RuleSet& rs, const SourceManager& sm, const HouseholdResult& r, bool explain);
+/// `explain`, each entitlement carries "reasons" (sentences, engine/explain/reasons.hpp) and "why_not", and the
+/// result an "explanation" tree. `hh`, the household evaluated, names members by the record's names in the reasons
+/// (without it, by the names the result carries, else by id); without `explain` it changes nothing.
+std::string render_result_json(const ir::RuleSet& rs, const SourceManager& sm, const HouseholdResult& r, bool explain,
+                               const Household* hh = nullptr);
 
-/// A readable report; with `explain`, the explanation tree with rules, citations, standards and facts.
-std::string render_result_text(const ir::RuleSet& rs, const SourceManager& sm, const HouseholdResult& r, bool explain);
+/// A readable report; with `explain`, each program's reasons as sentences (each over the conditions it says, in
+/// code form with their place in the rules) and the explanation tree with rules, citations, standards and facts.
+std::string render_result_text(const ir::RuleSet& rs, const SourceManager& sm, const HouseholdResult& r, bool explain,
+                               const Household* hh = nullptr);
 
 /// "file:line" of a span.
 /// Runs of blanks and line breaks as one space, trimmed: rule text on one line.

@@ -1,6 +1,8 @@
 // words.cpp — expression → Chinese prose, following the checked IR.
 #include "engine/explain/words.hpp"
 
+#include "engine/eval/household.hpp"
+
 namespace entitle {
 namespace {
 
@@ -8,14 +10,22 @@ using ir::Op;
 
 std::string labelled(const std::string& label, const std::string& name) { return label.empty() ? name : label; }
 
+/// A label without the " (extension)" remark the schema marks its additions with.
+std::string without_extension(std::string label) {
+  if (auto p = label.find(" (extension)"); p != std::string::npos) label.erase(p, 12);
+  return label;
+}
+
+bool starts_with(const std::string& s, const std::string& prefix) { return s.compare(0, prefix.size(), prefix) == 0; }
+
 class Words {
 public:
-  explicit Words(const ir::RuleSet& rs) : rs_(rs) {}
+  explicit Words(const ir::RuleSet& rs, const OperandWords* how = nullptr) : rs_(rs), how_(how) {}
 
   std::string say(int id, int parent_precedence = 0) {
     const ir::ExprNode& n = rs_.nodes[id];
     int prec = precedence(n.op);
-    std::string s = body(n);
+    std::string s = body(id, n);
     return prec < parent_precedence ? "（" + s + "）" : s;
   }
 
@@ -47,26 +57,44 @@ private:
 
   std::string subject(int base) {
     const ir::ExprNode& b = rs_.nodes[base];
+    if (how_ && b.op == Op::Self) return how_->self;
+    if (how_ && b.op == Op::Root) return how_->household;
     if (b.op == Op::Self || b.op == Op::Root || b.op == Op::Local) return "";
     return say(base, 9) + "的";
   }
 
-  std::string body(const ir::ExprNode& n) {
+  /// What `base` has, named `label`: "在校的学段"; "家庭月人均收入", not "家庭的家庭月人均收入".
+  std::string owned(int base, std::string label) {
+    if (how_) label = without_extension(label);
+    std::string who = subject(base);
+    const std::string of = "的";
+    if (how_ && who.size() > of.size() && who.compare(who.size() - of.size(), of.size(), of) == 0 &&
+        starts_with(label, who.substr(0, who.size() - of.size())))
+      who.clear();
+    return who + label;
+  }
+
+  std::string body(int id, const ir::ExprNode& n) {
     switch (n.op) {
       case Op::Const: return constant(n);
       case Op::Period: return "评估月份";
       case Op::Self: case Op::Root: case Op::Local: return rs_.entities[n.type.ref].label.empty() ? rs_.entities[n.type.ref].name : rs_.entities[n.type.ref].label;
       case Op::Field: {
         const ir::EntityDef& e = rs_.entities[rs_.nodes[n.kids[0]].type.ref];
-        return subject(n.kids[0]) + labelled(e.fields[n.a].label, e.fields[n.a].name);
+        if (how_ && n.type.kind == ir::TypeKind::Entity && !rs_.entities[n.type.ref].label.empty())
+          return owned(n.kids[0], short_label(rs_.entities[n.type.ref].label));  // "残疾人证", not "残疾"
+        return owned(n.kids[0], labelled(e.fields[n.a].label, e.fields[n.a].name));
       }
-      case Op::Def: return subject(n.kids[0]) + labelled(rs_.defs[n.a].label, rs_.defs[n.a].name);
+      case Op::Def: return owned(n.kids[0], labelled(rs_.defs[n.a].label, rs_.defs[n.a].name));
       case Op::IsPresent: {
         const ir::EntityDef& e = rs_.entities[rs_.nodes[n.kids[0]].type.ref];
         return subject(n.kids[0]) + labelled(e.fields[n.a].label, e.fields[n.a].name) + (n.flag ? "未填写" : "已填写");
       }
       case Op::StandardRef: {
         std::string s = labelled(rs_.standards[n.a].label, rs_.standards[n.a].name);
+        if (how_)
+          for (const auto& [node, key] : how_->keys)
+            if (node == id) return key.size() <= 6 ? key + s : s + "（" + key + "）";  // two characters: "农村"
         return n.kids.empty() ? s : s + "［" + say(n.kids[0]) + "］";
       }
       case Op::StandardKnown: return say(n.kids[0]) + (n.flag ? "尚未设定" : "已设定");
@@ -78,7 +106,9 @@ private:
       case Op::Or: return say(n.kids[0], 1) + "，或" + say(n.kids[1], 1);
       case Op::Add: return say(n.kids[0], 5) + " 加 " + say(n.kids[1], 6);
       case Op::Sub: return say(n.kids[0], 5) + " 减 " + say(n.kids[1], 6);
-      case Op::Mul: return say(n.kids[0], 6) + " 乘以 " + say(n.kids[1], 7);
+      case Op::Mul:
+        if (how_ && rs_.nodes[n.kids[0]].op == Op::Const) return say(n.kids[0], 7) + " 倍" + say(n.kids[1], 7);  // "1.5 倍…标准"
+        return say(n.kids[0], 6) + " 乘以 " + say(n.kids[1], 7);
       case Op::Div: return say(n.kids[0], 6) + " 除以 " + say(n.kids[1], 7);
       case Op::Lt: return say(n.kids[0], 5) + " 低于 " + say(n.kids[1], 5);
       case Op::Le: return say(n.kids[0], 5) + " 不高于 " + say(n.kids[1], 5);
@@ -131,6 +161,7 @@ private:
   }
 
   const ir::RuleSet& rs_;
+  const OperandWords* how_;
 };
 
 }  // namespace
@@ -138,6 +169,20 @@ private:
 std::string describe_in_words(const ir::RuleSet& rs, int node) {
   if (node < 0) return "";
   return Words(rs).say(node);
+}
+
+std::string describe_operand(const ir::RuleSet& rs, int node, const OperandWords& how) {
+  if (node < 0) return "";
+  return Words(rs, &how).say(node);
+}
+
+std::string field_words(const ir::RuleSet& rs, int entity, int field) {
+  const ir::FieldDef& f = rs.entities[entity].fields[field];
+  std::string label = labelled(f.label, f.name);
+  if (f.type.kind == ir::TypeKind::Entity && f.type.ref >= 0 && !rs.entities[f.type.ref].label.empty())
+    label = rs.entities[f.type.ref].label;
+  std::string s = short_label(label);  // "已享受待遇 (在保案件)" → "已享受待遇", "临时困难 (extension)" → "临时困难"
+  return s.empty() ? label : s;
 }
 
 }  // namespace entitle

@@ -22,7 +22,7 @@ std::string Service::calculate(const std::string& body, bool explain) {
   load_request_household(rs, *record, LoadOptions::evaluating(month), hh);
   Evaluator ev(rs);
   HouseholdResult r = ev.evaluate(hh, month, explain);
-  return render_result_json(rs, loaded->sources, r, explain);
+  return render_result_json(rs, loaded->sources, r, explain, &hh);
 }
 
 Json Service::schema() {

@@ -123,7 +123,7 @@ Json Service::decide(const Principal& p, const std::string& id, const std::strin
   Household hh;
   load_request_household(rs, record, LoadOptions::evaluating(*month), hh);
   HouseholdResult r = Evaluator(rs).evaluate(hh, *month, true);
-  std::string result = render_result_json(rs, loaded->sources, r, true);
+  std::string result = render_result_json(rs, loaded->sources, r, true, &hh);
   CaseDecision d;
   d.household = id;
   d.period = month->to_string();

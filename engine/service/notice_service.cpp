@@ -2,7 +2,9 @@
 #include <ctime>
 
 #include "engine/base/sha256.hpp"
+#include "engine/casework/batch.hpp"
 #include "engine/eval/evaluator.hpp"
+#include "engine/explain/reasons.hpp"
 #include "engine/service/notice.hpp"
 #include "engine/service/request_record.hpp"
 #include "engine/service/service.hpp"
@@ -34,6 +36,8 @@ std::string Service::notice(const Principal& p, const std::string& id, const std
   in.template_text = notice_template();
   in.issued_date = day;
   in.record_hash = h->record_hash;
+  for (const Entitlement& e : r.entitlements)
+    if (effective_kind(e) == DecisionKind::NotGranted) in.reasons[rs.programs[e.program].name] = reason_sentences(rs, r, e, &hh);
   audit_append(p.user, "notice", "household:" + id, h->record_hash, "", Json{{"period", month->to_string()}, {"ruleset", rs.hash}});
   return render_notice_html(in);
 }

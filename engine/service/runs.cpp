@@ -255,7 +255,7 @@ Json Service::replay(std::int64_t run, const std::string& household, const std::
   Json audit_entries = audit("household:" + household, "", 0, 200);
   for (const Json& e : audit("run:" + std::to_string(run), "", 0, 50)) audit_entries.push_back(e);
   // The rule texts the decision rests on: every rule of the explanation, with its location and citation.
-  Json result = Json::parse(render_result_json(rs, r.rules->sources, r.result, true));
+  Json result = Json::parse(render_result_json(rs, r.rules->sources, r.result, true, &r.household));
   return Json{{"run", run}, {"household", household}, {"period", period}, {"ruleset", rs.hash},
               {"verdict", r.differences.empty() ? "same" : "differs"}, {"differences", r.differences},
               {"record_hash", sha256_hex(r.record)}, {"record", Json::parse(r.record, nullptr, false)}, {"stored", stored},

@@ -78,8 +78,8 @@ TEST(ExplainGolden, SampleHouseholdsExplainedAsTheCliPrintsThem) {
       HouseholdResult r = ev.evaluate(hh, month, true);
       // What the CLI prints for the household: the rendering and a newline.
       const std::pair<std::string, std::string> outputs[] = {
-          {".txt", render_result_text(rs, loaded->sources, r, true) + '\n'},
-          {".json", render_result_json(rs, loaded->sources, r, true) + '\n'}};
+          {".txt", render_result_text(rs, loaded->sources, r, true, &hh) + '\n'},
+          {".json", render_result_json(rs, loaded->sources, r, true, &hh) + '\n'}};
       for (const auto& [ext, got] : outputs) {
         const std::string name = hh.id + "_" + period + ext;
         expected_files.insert(name);
