@@ -69,6 +69,29 @@ std::string field_path_named(const std::string& path) {
   return who + (who == "家庭" ? "的 " : " 的 ") + rest;
 }
 
+/// What a field takes, in Chinese, for the people who enter records: "日期 (YYYY-MM-DD)", "农村、城市之一".
+std::string expected_type_zh(const ir::RuleSet& rs, const ir::Type& t) {
+  switch (t.kind) {
+    case TypeKind::Bool: return "是或否 (true / false)";
+    case TypeKind::Integer: return "整数";
+    case TypeKind::Decimal: return "数字 (如 \"12.5\")";
+    case TypeKind::Money: return "金额 (元，至多两位小数，如 \"1200.00\")";
+    case TypeKind::Date: return "日期 (YYYY-MM-DD)";
+    case TypeKind::Month: return "月份 (YYYY-MM)";
+    case TypeKind::Text: return "文字";
+    case TypeKind::Enum: {
+      const ir::EnumDef& e = rs.enums[t.ref];
+      std::string s;
+      for (std::size_t i = 0; i < e.values.size(); ++i)
+        s += (i ? "、" : "") + (e.value_labels[i].empty() ? e.values[i] : e.value_labels[i]);
+      return s + "之一";
+    }
+    case TypeKind::Entity: return "对象 (" + (rs.entities[t.ref].label.empty() ? rs.entities[t.ref].name : short_label(rs.entities[t.ref].label)) + ")";
+    case TypeKind::List: return "列表 (" + (rs.entities[t.ref].label.empty() ? rs.entities[t.ref].name : short_label(rs.entities[t.ref].label)) + ")";
+    default: return "一个值";
+  }
+}
+
 std::string expected_type(const ir::RuleSet& rs, const ir::Type& t) {
   switch (t.kind) {
     case TypeKind::Bool: return "true or false";
@@ -96,7 +119,7 @@ public:
 
   void load_root(const JsonNode& record) {
     if (record.kind != JsonNode::Kind::Object) {
-      fail("", "expected a household object {…}, found " + std::string(json_kind_name(record.kind)));
+      fail("", "家庭记录应为 JSON 对象 {…} (expected a household object {…}, found " + std::string(json_kind_name(record.kind)) + ")");
       return;
     }
     hh_.instances.emplace_back();
@@ -121,7 +144,7 @@ private:
       if (ent.find_field(key) < 0) {
         std::string known;
         for (const auto& f : ent.fields) known += (known.empty() ? "" : ", ") + f.name;
-        fail(join(path, key), "unknown field '" + key + "'; " + ent.name + " has: " + known);
+        fail(join(path, key), "未知字段 “" + key + "” (unknown field '" + key + "'; " + ent.name + " has: " + known + ")");
       }
     for (std::size_t f = 0; f < ent.fields.size(); ++f) {
       const ir::FieldDef& fd = ent.fields[f];
@@ -135,7 +158,8 @@ private:
         } else if (fd.default_expr >= 0) {
           set(inst_index, f, default_value(fd));
         } else if (!fd.optional) {
-          fail(fpath, "this required field is missing: expected " + expected_type(rs_, fd.type));
+          fail(fpath, "缺少必填项 " + field_named(fpath, fd) + "，应为" + expected_type_zh(rs_, fd.type) +
+                          " (this required field is missing: expected " + expected_type(rs_, fd.type) + ")");
         }
         continue;
       }
@@ -219,7 +243,8 @@ private:
 
   bool convert(const JsonNode& v, const ir::Type& t, const std::string& path, Value& out) {
     auto wrong = [&]() {
-      fail(path, "expected " + expected_type(rs_, t) + ", found " + describe(v));
+      fail(path, "应为" + expected_type_zh(rs_, t) + "，填写的是 " + describe(v) + " (expected " + expected_type(rs_, t) + ", found " +
+                     describe(v) + ")");
       return false;
     };
     switch (t.kind) {
@@ -241,7 +266,7 @@ private:
         if (!r) return wrong();
         if (t.kind == TypeKind::Money) {
           if (!r->has_at_most_decimals(2)) {
-            fail(path, "expected at most two decimals (fen), found " + describe(v));
+            fail(path, "金额至多两位小数 (到分)，填写的是 " + describe(v) + " (expected at most two decimals (fen), found " + describe(v) + ")");
             return false;
           }
         }
@@ -275,7 +300,8 @@ private:
           return false;
         }
         if (m.value < 0) {
-          fail(path, "expected " + expected_type(rs_, t) + ", found " + describe(v) + "；应为 " + values_with_labels(e) + "之一（取值名或中文标签）");
+          fail(path, "应为 " + values_with_labels(e) + "之一（取值名或中文标签），填写的是 " + describe(v) + " (expected " + expected_type(rs_, t) +
+                         ", found " + describe(v) + ")");
           return false;
         }
         out = Value::with_scalar(Value::Tag::Enum, m.value);
@@ -311,7 +337,8 @@ private:
           const JsonNode* id = item.kind == JsonNode::Kind::Object ? item.find("id") : nullptr;
           std::string elem = path + "[" + (id && id->kind == JsonNode::Kind::String ? id->text : std::to_string(i)) + "]";
           if (item.kind != JsonNode::Kind::Object) {
-            fail(elem, "expected an object (" + rs_.entities[t.ref].name + "), found " + describe(item));
+            fail(elem, "应为对象 (" + rs_.entities[t.ref].name + ")，填写的是 " + describe(item) + " (expected an object (" +
+                           rs_.entities[t.ref].name + "), found " + describe(item) + ")");
             continue;
           }
           if (id && id->kind == JsonNode::Kind::String && !ids.insert(id->text).second) {
@@ -422,12 +449,14 @@ private:
     std::string fpath = join(path, "id_number");
     if (id.size() == 18 && id[17] == 'x') id[17] = 'X';
     if (id.size() != 18 || id.find_first_not_of("0123456789") < 17) {
-      fail(fpath, "expected an 18-character resident identity number, found \"" + v.text() + "\"");
+      fail(fpath, "公民身份号码应为 18 位 (前 17 位为数字)，填写的是 “" + v.text() + "” (expected an 18-character resident identity number, found \"" +
+                      v.text() + "\")");
       return;
     }
     char want = id_number_check_char(id.substr(0, 17));
     if (id[17] != want) {
-      fail(fpath, std::string("the check character of \"") + v.text() + "\" should be '" + want + "' (GB 11643-1999): the number is mistyped");
+      fail(fpath, "公民身份号码 “" + v.text() + "” 的校验码应为 " + want + "，号码可能录入有误 (the check character of \"" + v.text() +
+                      "\" should be '" + want + "' (GB 11643-1999): the number is mistyped)");
       return;
     }
     hh_.texts.push_back(id);
@@ -443,8 +472,10 @@ private:
           inst.fields[sx] = Value::with_scalar(Value::Tag::Enum, from_id);
           inst.present[sx] = true;
         } else if (inst.fields[sx].scalar != from_id) {
-          fail(join(path, "sex"), "the identity number " + id + " is a " + sexes.values[from_id] + "'s (odd sequence code: male, even: female), but sex is \"" +
-                                      sexes.values[inst.fields[sx].scalar] + "\"");
+          fail(join(path, "sex"), "公民身份号码 " + id + " 对应性别为" + sexes.value_labels[from_id] + "，与填写的性别“" +
+                                      sexes.value_labels[inst.fields[sx].scalar] + "”不符 (the identity number " + id + " is a " +
+                                      sexes.values[from_id] + "'s (odd sequence code: male, even: female), but sex is \"" +
+                                      sexes.values[inst.fields[sx].scalar] + "\")");
         }
       }
     }
@@ -453,7 +484,8 @@ private:
       Date birth{hh_.instances[inst_index].fields[b].scalar};
       std::string in_id = id.substr(6, 4) + "-" + id.substr(10, 2) + "-" + id.substr(12, 2);
       if (in_id != birth.to_string())
-        fail(fpath, "the birth date in the identity number (" + in_id + ") differs from birth_date (" + birth.to_string() + ")");
+        fail(fpath, "公民身份号码中的出生日期 " + in_id + " 与填写的出生日期 " + birth.to_string() + " 不符 (the birth date in the identity number (" +
+                        in_id + ") differs from birth_date (" + birth.to_string() + "))");
     }
   }
 
@@ -570,7 +602,8 @@ bool load_household(const ir::RuleSet& rs, const JsonNode& record, const std::st
       out.region = out.instances.front().fields[r].text();
       std::size_t n = out.region.size();
       if (out.region.find_first_not_of("0123456789") != std::string::npos || (n != 6 && n != 9 && n != 12)) {
-        errors.push_back({label, "region", "expected a 6-digit county code or a 9/12-digit township code, found \"" + out.region + "\""});
+        errors.push_back({label, "region", "区划代码应为 6 位县级代码或 9/12 位乡镇代码，填写的是 “" + out.region +
+                                               "” (expected a 6-digit county code or a 9/12-digit township code, found \"" + out.region + "\")"});
       } else if (!rs.regions.empty() && rs.region_name(out.region).empty()) {
         // Say where the code falls short: the nearest declared ancestor, or the provinces served.
         std::string near;
@@ -581,9 +614,10 @@ bool load_household(const ir::RuleSet& rs, const JsonNode& record, const std::st
         for (const ir::RegionDef& r : rs.regions)
           if (r.code.size() == 6) served += (served.empty() ? "" : ", ") + r.name + " " + r.code;
         errors.push_back({label, "region",
-                          near.empty() ? "region " + out.region + " is outside the regions these rules serve (" + served + ")"
-                                       : "region " + out.region + " is not a known township of " + near +
-                                             "; use one of its declared codes or the county code"});
+                          near.empty() ? "区划 " + out.region + " 不在本规则服务的地区内 (region " + out.region +
+                                             " is outside the regions these rules serve (" + served + "))"
+                                       : "区划 " + out.region + " 不是 " + near + " 下已登记的乡镇代码 (region " + out.region +
+                                             " is not a known township of " + near + "; use one of its declared codes or the county code)"});
       }
     }
   }

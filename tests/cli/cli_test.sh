@@ -26,7 +26,7 @@ cmp -s "$tmp/out.jsonl" "$tmp/out2.jsonl"; check "byte-identical on a second run
 echo '{"id":"OUT","region":"140522100000","area":"rural","members":[{"id":"P1","relation":"self","birth_date":"1960-01-01"}]}' > "$tmp/out_region.json"
 "$bin" eval --rules "$root/rules" --household "$tmp/out_region.json" --period 2021-03 > /dev/null 2> "$tmp/region.err"; rc=$?
 check "household outside the regions is exit 2" $([ $rc -eq 2 ]; echo $?)
-contains "$tmp/region.err" "field region: region 140522100000 is outside the regions these rules serve (沁水县 140521, 石泉县 610922)"; check "region error names the code" $?
+contains "$tmp/region.err" "field region: 区划 140522100000 不在本规则服务的地区内 (region 140522100000 is outside the regions these rules serve (沁水县 140521, 石泉县 610922))"; check "region error names the code" $?
 
 # a single pretty-printed household file
 printf '{\n  "id": "ONE", "region": "140521100000", "area": "rural",\n  "members": [{"id": "P1", "relation": "self", "birth_date": "1970-01-01"}]\n}\n' > "$tmp/one.json"
@@ -60,7 +60,7 @@ contains "$tmp/strict.jsonl" "is stale (to be renewed every 12 months; --strict-
 "$bin" eval --rules "$root/rules" --household "$tmp/mixed.jsonl" --period 2021-03 > "$tmp/mixed.out" 2> "$tmp/mixed.err"
 check "bad records give exit 2" $([ $? -eq 2 ]; echo $?)
 check "good records still evaluated" $([ "$(wc -l < "$tmp/mixed.out")" -eq 2 ]; echo $?)
-contains "$tmp/mixed.err" "household \"BAD1\" (${tmp}/mixed.jsonl:2), field members[P1].birth_date: expected a date \"YYYY-MM-DD\", found \"1960-02-30\""
+contains "$tmp/mixed.err" "household \"BAD1\" (${tmp}/mixed.jsonl:2), field members[P1].birth_date: 应为日期 (YYYY-MM-DD)，填写的是 \"1960-02-30\""
 check "bad field named with record and line" $?
 contains "$tmp/mixed.err" "household $tmp/mixed.jsonl:3: not valid JSON"; check "broken JSON line named" $?
 

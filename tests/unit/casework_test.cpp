@@ -100,7 +100,7 @@ TEST(Import, StoresGoodRecordsReportsBadOnesAndKeepsHistory) {
   EXPECT_NE(errors[0].to_string().find("2031-01-01"), std::string::npos) << errors[0].to_string();
   EXPECT_NE(errors[0].to_string().find("2026-11-22"), std::string::npos) << errors[0].to_string();
   EXPECT_NE(errors[1].to_string().find(t.file("in.jsonl") + ":3: not valid JSON"), std::string::npos);
-  EXPECT_NE(errors[2].to_string().find("field members[P1].id_number: the check character"), std::string::npos);
+  EXPECT_NE(errors[2].to_string().find("field members[P1].id_number: 公民身份号码"), std::string::npos);
   EXPECT_EQ(count(db, "SELECT count(*) FROM members"), 3);
   // Re-import: one unchanged, one changed (a new member): the old version moves to history.
   std::string good2b = household_json("H2", "140521101000", "urban",
@@ -135,7 +135,7 @@ TEST(Import, CsvOneRowPerMember) {
   EXPECT_EQ(s.records, 3u);
   EXPECT_EQ(s.stored_new, 1u);
   ASSERT_EQ(errors.size(), 2u);
-  EXPECT_NE(errors[0].to_string().find("field members[P1].incomes[1].amount: expected an amount of money"), std::string::npos) << errors[0].to_string();
+  EXPECT_NE(errors[0].to_string().find("field members[P1].incomes[1].amount: 应为金额"), std::string::npos) << errors[0].to_string();
   EXPECT_NE(errors[1].to_string().find("column region is \"140521101000\" but an earlier row of household C3 says \"140521100000\""), std::string::npos)
       << errors[1].to_string();
   EXPECT_EQ(count(db, "SELECT member_count FROM households WHERE id = 'C1'"), 4);

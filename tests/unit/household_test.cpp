@@ -37,26 +37,27 @@ std::string joined(const std::vector<InputError>& errors) {
 TEST(Household, MissingRequiredField) {
   auto l = load("");
   auto e = joined(errors_for(*l->rules, R"({"id":"H9","region":"140521","area":"rural","members":[{"id":"P1","relation":"self"}]})"));
-  EXPECT_EQ(e, "household \"H9\" (line 7), field members[P1].birth_date: this required field is missing: expected a date \"YYYY-MM-DD\"\n");
+  EXPECT_EQ(e, "household \"H9\" (line 7), field members[P1].birth_date: 缺少必填项 成员 P1 的 birth_date，应为日期 (YYYY-MM-DD) "
+            "(this required field is missing: expected a date \"YYYY-MM-DD\")\n");
 }
 
 TEST(Household, WrongEnumListsTheAllowedValues) {
   auto l = load("");
   auto e = joined(errors_for(*l->rules, one_member("", "", "140521").replace(one_member("", "", "140521").find("rural"), 5, "city")));
-  EXPECT_NE(e.find("field area: expected one of urban rural, found \"city\"；应为 urban（城市）、rural（农村）之一（取值名或中文标签）"), std::string::npos) << e;
+  EXPECT_NE(e.find("field area: 应为 urban（城市）、rural（农村）之一（取值名或中文标签），填写的是 \"city\" (expected one of urban rural, found \"city\")"), std::string::npos) << e;
 }
 
 TEST(Household, MoneyMustBeWholeFenAndNotNegative) {
   auto l = load("");
   auto e = joined(errors_for(*l->rules, one_member(R"(,"incomes":[{"kind":"wage","amount":"10.005","per":"month"},{"kind":"wage","amount":-3,"per":"month"}])")));
-  EXPECT_NE(e.find("members[P1].incomes[0].amount: expected at most two decimals (fen), found \"10.005\""), std::string::npos) << e;
+  EXPECT_NE(e.find("members[P1].incomes[0].amount: 金额至多两位小数 (到分)，填写的是 \"10.005\""), std::string::npos) << e;
   EXPECT_NE(e.find("members[P1].incomes[1].amount: 成员 P1 的 incomes[1].amount 为 -3，应为不小于 0 的金额"), std::string::npos) << e;
 }
 
 TEST(Household, UnknownFieldIsAnError) {
   auto l = load("");
   auto e = joined(errors_for(*l->rules, one_member(R"(,"birthdate":"1970-01-01")")));
-  EXPECT_NE(e.find("members[P1].birthdate: unknown field 'birthdate'"), std::string::npos) << e;
+  EXPECT_NE(e.find("members[P1].birthdate: 未知字段 “birthdate”"), std::string::npos) << e;
 }
 
 TEST(Household, IdentityNumberChecks) {
@@ -74,7 +75,7 @@ TEST(Household, IdentityNumberChecks) {
 TEST(Household, RegionMustBeACode) {
   auto l = load("");
   auto e = joined(errors_for(*l->rules, one_member("", "", "14052")));
-  EXPECT_NE(e.find("field region: expected a 6-digit county code or a 9/12-digit township code"), std::string::npos) << e;
+  EXPECT_NE(e.find("field region: 区划代码应为 6 位县级代码或 9/12 位乡镇代码"), std::string::npos) << e;
 }
 
 TEST(Household, DuplicateMemberIds) {
@@ -121,7 +122,7 @@ TEST(Household, SexComesFromTheIdentityNumber) {
   ASSERT_TRUE(hh.instances[1].present[sex]);
   EXPECT_EQ(l->rules->enums[member.fields[sex].type.ref].values[hh.instances[1].fields[sex].scalar], "male");
   auto e = joined(errors_for(*l->rules, R"({"id":"E13b","region":"140521103000","area":"rural","members":[{"id":"P1","relation":"self","birth_date":"1950-01-01","id_number":"14052119500101001X","sex":"female"}]})"));
-  EXPECT_NE(e.find("members[P1].sex: the identity number 14052119500101001X is a male's"), std::string::npos) << e;
+  EXPECT_NE(e.find("members[P1].sex: 公民身份号码 14052119500101001X 对应性别为男"), std::string::npos) << e;
 }
 
 // ---- impossible records: field ranges, household rules, dates after the month evaluated, Chinese labels ----
@@ -243,7 +244,7 @@ TEST(HouseholdRules, ExactlyOneSelf) {
   // a relation that is itself wrong is reported once, not also as a missing self
   auto bad = joined(errors_for(rs, lib_household(R"({"id":"P1","relation":"slef","birth_date":"1960-01-01"})")));
   EXPECT_EQ(bad.find("家庭没有“本人”"), std::string::npos) << bad;
-  EXPECT_NE(bad.find("members[P1].relation: expected one of self"), std::string::npos) << bad;
+  EXPECT_NE(bad.find("members[P1].relation: 应为 self（本人）"), std::string::npos) << bad;
 }
 
 TEST(HouseholdRules, UniqueMemberIdsAndCaseId) {
@@ -334,7 +335,7 @@ TEST(HouseholdLabels, EnumValuesByTheirChineseLabel) {
   EXPECT_EQ(to_json_text(*record), by_names);
   // an unknown word lists the values with their labels
   auto e = joined(errors_for(rs, lib_household(R"({"id":"P1","relation":"本人","birth_date":"1960-01-01","sex":"男性"})")));
-  EXPECT_NE(e.find("field members[P1].sex: expected one of male female, found \"男性\"；应为 male（男）、female（女）之一（取值名或中文标签）"), std::string::npos) << e;
+  EXPECT_NE(e.find("field members[P1].sex: 应为 male（男）、female（女）之一（取值名或中文标签），填写的是 \"男性\" (expected one of male female, found \"男性\")"), std::string::npos) << e;
 }
 
 TEST(HouseholdLabels, ALabelTwoValuesShareIsRefusedNamingBoth) {

@@ -168,5 +168,6 @@ TEST(Library, HouseholdOutsideTheLibraryRegionsIsRefusedByName) {
   std::vector<InputError> errors;
   EXPECT_FALSE(load_household(*l->rules, *record, "line 1", hh, errors));
   ASSERT_EQ(errors.size(), 1u);
-  EXPECT_EQ(errors[0].message, "region 140522100000 is outside the regions these rules serve (沁水县 140521, 石泉县 610922)");
+  EXPECT_EQ(errors[0].message, "区划 140522100000 不在本规则服务的地区内 "
+                               "(region 140522100000 is outside the regions these rules serve (沁水县 140521, 石泉县 610922))");
 }

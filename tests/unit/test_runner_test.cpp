@@ -43,7 +43,7 @@ test "bad" at 2021-03 {
 )");
   TestReport report = run_tests(*l);
   ASSERT_EQ(report.failed, 1u);
-  EXPECT_NE(report.outcomes[0].failures[0].find("field area: expected one of urban rural, found \"suburb\""), std::string::npos)
+  EXPECT_NE(report.outcomes[0].failures[0].find("field area: 应为 urban（城市）、rural（农村）之一（取值名或中文标签），填写的是 \"suburb\""), std::string::npos)
       << report.outcomes[0].failures[0];
 }
 
