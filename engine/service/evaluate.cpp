@@ -1,5 +1,7 @@
 // evaluate.cpp — Service: calculate and explain a household sent in a request; the schema the form is built from;
 // the standards and the catalogue.
+#include <ctime>
+
 #include "engine/base/json_tree.hpp"
 #include "engine/eval/evaluator.hpp"
 #include "engine/eval/household.hpp"
@@ -82,6 +84,10 @@ Json Service::schema() {
 Json Service::standards() {
   auto loaded = rules();
   const ir::RuleSet& rs = *loaded->rules;
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  Date today = *Date::from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
   Json out = Json::array();
   for (const ir::Standard& s : rs.standards) {
     Json rows = Json::array();
@@ -94,6 +100,11 @@ Json Service::standards() {
         else j["value"] = nullptr;  // declared unsourced: no number is invented
         j["citation"] = v.cite.empty() ? s.cite : v.cite;
         j["assumed_date"] = v.assumed_date;
+        // In force today, and stale today by the same test the evaluator applies (older than its renewal, no
+        // newer value): a decision for this month using it is provisional.
+        bool in_force = !(today < v.from) && (!v.until || !(*v.until < today));
+        j["in_force_today"] = in_force;
+        j["stale_today"] = in_force && v.expr >= 0 && s.renewal_months > 0 && !v.until && !(today < add_months(v.from, s.renewal_months));
         values.push_back(j);
       }
       std::string region = row.region.empty() ? "all" : row.region;

@@ -143,15 +143,25 @@ Json Service::decisions(const Principal& p, const std::string& id) {
   require_visible(p, id);
   CaseDatabase& d = db();
   RunStore runs(d);
+  auto loaded = rules();
+  std::map<std::string, int> version_of;  // record hash → version
+  for (const HouseholdVersion& v : HouseholdStore(d).versions(id)) version_of[v.record_hash] = v.version;
   Json out = Json::array();
   for (const RunInfo& run : runs.runs_of_household(id)) {
     auto finished = runs.household_in_run(run.id, id);
     auto from = Month::parse(run.period_from), to = Month::parse(run.period_to);
     for (Month m = *from; !(*to < m); m = Month{m.index + 1}) {
       Json programs = Json::array();
-      for (const StoredDecision& sd : runs.decisions_of(run.id, id, m.to_string())) programs.push_back(stored_decision_json(sd));
+      for (const StoredDecision& sd : runs.decisions_of(run.id, id, m.to_string())) {
+        Json j = stored_decision_json(sd);
+        for (const auto& p : loaded->rules->programs)
+          if (p.name == sd.program) j["label"] = p.label;
+        programs.push_back(j);
+      }
+      std::string hash = finished ? finished->first : "";
       out.push_back(Json{{"period", m.to_string()}, {"source", "run"}, {"run", run.id}, {"ruleset", run.ruleset},
-                         {"record_hash", finished ? finished->first : ""}, {"error", finished ? finished->second : ""},
+                         {"record_hash", hash},
+                         {"record_version", version_of.count(hash) ? version_of[hash] : 0}, {"error", finished ? finished->second : ""},
                          {"approved", !run.approved_by.empty()}, {"approved_by", run.approved_by}, {"approved_at", run.approved_at},
                          {"at", run.finished.empty() ? run.started : run.finished}, {"programs", programs}});
     }

@@ -11,6 +11,7 @@
 #include "engine/service/service.hpp"
 #include "engine/storage/audit_store.hpp"
 #include "engine/storage/casework_store.hpp"
+#include "engine/storage/household_store.hpp"
 #include "engine/storage/run_store.hpp"
 
 namespace entitle {
@@ -26,10 +27,13 @@ Json stale_json(const StaleValue& s) {
   return Json{{"standard", s.standard}, {"label", s.label}, {"region", s.region}, {"key", s.key}, {"from", s.from}, {"citation", s.cite}};
 }
 
-Json review_json(const ReviewCase& c) {
+Json review_json(const ReviewCase& c, const std::map<std::string, std::string>& township_names) {
   Json stale = Json::array();
   for (const StaleValue& s : c.stale) stale.push_back(stale_json(s));
-  return Json{{"household", c.household}, {"township", c.township}, {"program", c.program}, {"decision", decision_kind_name(c.kind)},
+  auto name = township_names.find(c.township);
+  return Json{{"household", c.household}, {"township", c.township},
+              {"township_name", name == township_names.end() ? "" : name->second}, {"program", c.program},
+              {"decision", decision_kind_name(c.kind)},
               {"amount", c.amount}, {"per", c.per}, {"reasons", c.reasons}, {"stale", stale}};
 }
 
@@ -89,7 +93,7 @@ Json diff_json(const DiffReport& r, std::size_t max_rows) {
   }
   Json review = Json::array();
   for (const ReviewCase& c : r.review)
-    if (review.size() < max_rows) review.push_back(review_json(c));
+    if (review.size() < max_rows) review.push_back(review_json(c, r.township_names));
   return Json{{"from_run", r.from_run}, {"to_run", r.to_run}, {"from_period", r.from_period}, {"to_period", r.to_period},
               {"from_ruleset", r.from_ruleset}, {"to_ruleset", r.to_ruleset}, {"households_compared", r.households_compared},
               {"records_changed", r.records_changed}, {"monthly_before", money_text(r.monthly_before())},
@@ -105,8 +109,15 @@ Json diff_json(const DiffReport& r, std::size_t max_rows) {
 
 Json Service::runs() {
   Json out = Json::array();
-  auto list = RunStore(db()).list();
-  for (auto it = list.rbegin(); it != list.rend(); ++it) out.push_back(run_json(*it));
+  RunStore store(db());
+  auto list = store.list();
+  for (auto it = list.rbegin(); it != list.rend(); ++it) {
+    Json j = run_json(*it);
+    // The decision of record for its months: approved, and no run approved later covers its last month.
+    auto latest = it->approved_by.empty() ? std::nullopt : store.approved_for(it->period_to);
+    j["of_record"] = latest && latest->id == it->id;
+    out.push_back(j);
+  }
   return out;
 }
 
@@ -221,9 +232,9 @@ Json Service::review(std::int64_t run) {
   // stale standard values.
   DiffReport d = diff_runs(db(), run, run);
   Json review = Json::array(), provisional = Json::array();
-  for (const ReviewCase& c : d.review) review.push_back(review_json(c));
+  for (const ReviewCase& c : d.review) review.push_back(review_json(c, d.township_names));
   for (const ReviewCase& c : d.provisional)
-    if (provisional.size() < 2000) provisional.push_back(review_json(c));
+    if (provisional.size() < 2000) provisional.push_back(review_json(c, d.township_names));
   return Json{{"run", run}, {"period", d.to_period}, {"review", review}, {"provisional_total", d.provisional.size()},
               {"provisional", provisional}};
 }
@@ -251,14 +262,23 @@ Json Service::replay(std::int64_t run, const std::string& household, const std::
   }
   const ir::RuleSet& rs = *r.rules->rules;
   Json stored = Json::array();
-  for (const StoredDecision& d : RunStore(db()).decisions_of(run, household, period)) stored.push_back(stored_decision_json(d));
+  for (const StoredDecision& d : RunStore(db()).decisions_of(run, household, period)) {
+    Json j = stored_decision_json(d);
+    for (const auto& p : rs.programs)
+      if (p.name == d.program) j["label"] = p.label;
+    stored.push_back(j);
+  }
+  std::string record_hash = sha256_hex(r.record);
+  int record_version = 0;
+  for (const HouseholdVersion& v : HouseholdStore(db()).versions(household))
+    if (v.record_hash == record_hash) record_version = v.version;
   Json audit_entries = audit("household:" + household, "", 0, 200);
   for (const Json& e : audit("run:" + std::to_string(run), "", 0, 50)) audit_entries.push_back(e);
   // The rule texts the decision rests on: every rule of the explanation, with its location and citation.
   Json result = Json::parse(render_result_json(rs, r.rules->sources, r.result, true, &r.household));
   return Json{{"run", run}, {"household", household}, {"period", period}, {"ruleset", rs.hash},
               {"verdict", r.differences.empty() ? "same" : "differs"}, {"differences", r.differences},
-              {"record_hash", sha256_hex(r.record)}, {"record", Json::parse(r.record, nullptr, false)}, {"stored", stored},
+              {"record_hash", record_hash}, {"record_version", record_version}, {"record", Json::parse(r.record, nullptr, false)}, {"stored", stored},
               {"result", result}, {"audit", audit_entries}};
 }
 
