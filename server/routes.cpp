@@ -208,8 +208,11 @@ std::vector<Route> api_routes(Service& s) {
 
   // --- standards
   add("GET", "/api/amendments", Access::Roles, overseers, false, "已录入的标准调整", [&s](Call& c) { send(c.res, 200, s.amendments()); });
-  add("POST", "/api/amendments", Access::Roles, county, true, "录入标准调整并预览影响 {standard, region, key?, from, value, cite, period?}",
-      [&s](Call& c) { send(c.res, 200, s.amend(*c.who, c.req.body)); }, {}, true);
+  add("POST", "/api/amendments", Access::Roles, county, true,
+      "录入标准调整 {standard, region, key?, from, value, cite, period?}，并在后台预览其影响 (进度见 /api/batch)",
+      [&s](Call& c) { send(c.res, 202, s.amend(*c.who, c.req.body)); }, {}, true);
+  add("GET", "/api/amendments/{id}", Access::Roles, overseers, false, "一项标准调整及其影响预览 (preview: running | done | failed)",
+      [&s](Call& c) { send(c.res, 200, s.amendment(int_param(c.param("id"), "id"))); });
   add("POST", "/api/amendments/{id}/adopt", Access::Roles, county, true, "采用标准调整 (此后的认定使用新值)", [&s](Call& c) {
     send(c.res, 200, s.adopt(*c.who, int_param(c.param("id"), "id")));
   });

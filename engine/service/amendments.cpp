@@ -76,31 +76,67 @@ Json Service::amend(const Principal& p, const std::string& body_text) {
   auto amended = load_with_amendments(extra);
   if (!amended->rules)
     throw ServiceError(400, "bad_request", "调整后的规则有错误:\n" + render_diagnostics(amended->sources, amended->diagnostics.sorted()));
+  std::string period = text_field(body, "period", false);
+  Month month = period.empty() ? Month::of(*from) : request_month(body, "period");
+  {
+    std::lock_guard<std::mutex> lock(batch_mutex_);
+    if (batch_ && batch_->state == "running") throw ServiceError(409, "busy", "批量运行正在进行，请在其结束后再录入标准调整");
+  }
   std::int64_t id = cases.add_amendment(a);
   // Re-load under the amendment's own name, so the preview's rule set is the one adoption will produce.
   extra.back().first = "amendments/" + std::to_string(id) + ".rules";
   amended = load_with_amendments(extra);
   audit_append(p.user, "amendment_enter", "amendment:" + std::to_string(id), "", sha256_hex(a.source),
                Json{{"standard", a.standard}, {"region", a.region}, {"key", a.key}, {"from", a.valid_from}, {"value", a.value}});
-  // Preview: every household decided under the amended rules for the month it takes effect, against the decision
-  // of record for that month (or a run of the rules in force now).
-  std::string period = text_field(body, "period", false);
-  Month month = period.empty() ? Month::of(*from) : request_month(body, "period");
-  {
-    std::lock_guard<std::mutex> lock(batch_mutex_);
-    if (batch_ && batch_->state == "running") throw ServiceError(409, "busy", "批量运行正在进行，请在其结束后再预览");
-  }
-  RunStore runs(db());
+  // Preview, in the background: every household decided under the amended rules for the month it takes effect,
+  // against the decision of record for that month (or, when none is approved, a preview run of the rules in force).
+  auto job = std::make_unique<BatchJob>();
+  job->kind = "preview";
+  job->amendment = id;
+  job->user = p.user;
+  job->period_from = job->period_to = month.to_string();
   BatchOptions o;
   o.from = o.to = month;
   o.kind = "preview";
-  std::int64_t base = 0;
-  if (auto approved = runs.approved_for(month.to_string())) base = approved->id;
-  if (!base) base = run_batch(db(), *loaded, o, {}).run.id;
-  std::int64_t preview = run_batch(db(), *amended, o, {}).run.id;
-  cases.set_amendment_preview(id, preview, base);
+  o.cancel = &job->cancel;
+  start_job(std::move(job), [loaded, amended, o, id](CaseDatabase& conn, BatchJob& j) {
+    auto progress = [&j](std::int64_t done, std::int64_t total) {
+      j.done = done;
+      j.total = total;
+    };
+    RunStore runs(conn);
+    std::int64_t base = 0;
+    if (auto approved = runs.approved_for(o.from.to_string())) base = approved->id;
+    if (!base) base = run_batch(conn, *loaded, o, progress).run.id;
+    if (j.cancel) return;
+    BatchSummary preview = run_batch(conn, *amended, o, progress);
+    if (preview.interrupted) return;
+    j.run = preview.run.id;
+    CaseworkStore(conn).set_amendment_preview(id, preview.run.id, base);
+  });
   Json out = amendment_json(*cases.amendment(id));
-  out["impact"] = impact(preview, base);
+  out["preview"] = "running";
+  return out;
+}
+
+Json Service::amendment(std::int64_t id) {
+  auto a = CaseworkStore(db()).amendment(id);
+  if (!a) throw ServiceError(404, "not_found", "没有第 " + std::to_string(id) + " 号标准调整");
+  Json out = amendment_json(*a);
+  std::string state;
+  {
+    std::lock_guard<std::mutex> lock(batch_mutex_);
+    if (batch_ && batch_->kind == "preview" && batch_->amendment == id && batch_->state != "done") state = batch_->state;
+  }
+  if (a->preview_run) {
+    out["preview"] = "done";
+    out["impact"] = impact(a->preview_run, a->base_run);
+  } else if (state == "running") {
+    out["preview"] = "running";
+  } else {
+    out["preview"] = "failed";
+    out["preview_error"] = "影响预览未完成 (服务器停止或出错)；请重新录入";
+  }
   return out;
 }
 

@@ -143,60 +143,68 @@ Json Service::run(std::int64_t id) {
   return j;
 }
 
+void Service::start_job(std::unique_ptr<BatchJob> job, std::function<void(CaseDatabase&, BatchJob&)> work) {
+  std::lock_guard<std::mutex> lock(batch_mutex_);
+  if (batch_ && batch_->state == "running")
+    throw ServiceError(409, "busy", batch_->kind == "preview" ? "正在预览一项标准调整的影响，请等待其结束" : "已有一次批量运行正在进行，请等待其结束");
+  if (batch_ && batch_->thread.joinable()) batch_->thread.join();
+  batch_ = std::move(job);
+  BatchJob* j = batch_.get();
+  j->state = "running";
+  j->thread = std::thread([this, j, work] {
+    std::string state = "done", error;
+    try {
+      CaseDatabase conn(db_path_);  // the job's own connection
+      work(conn, *j);
+      if (j->cancel) state = "stopped";
+    } catch (const std::exception& ex) {
+      spdlog::error("{} failed: {}", j->kind, ex.what());
+      state = "failed";
+      error = j->kind == "preview" ? "影响预览失败，详情见服务器日志" : "批量运行失败，详情见服务器日志";
+    }
+    std::lock_guard<std::mutex> l(batch_mutex_);
+    j->state = state;
+    j->error = error;
+  });
+}
+
 Json Service::start_batch(const Principal& p, const std::string& from, const std::string& to) {
   auto m_from = Month::parse(from), m_to = Month::parse(to.empty() ? from : to);
   if (!m_from) throw ServiceError(400, "bad_request", "起始月份应为 YYYY-MM，收到 '" + from.substr(0, 40) + "'", "period");
   if (!m_to || *m_to < *m_from) throw ServiceError(400, "bad_request", "结束月份应为 YYYY-MM，且不早于起始月份", "to");
-  std::lock_guard<std::mutex> lock(batch_mutex_);
-  if (batch_ && batch_->state == "running") throw ServiceError(409, "busy", "已有一次批量运行正在进行，请等待其结束");
-  if (batch_ && batch_->thread.joinable()) batch_->thread.join();
-  batch_ = std::make_unique<BatchJob>();
-  BatchJob* job = batch_.get();
-  job->state = "running";
+  auto job = std::make_unique<BatchJob>();
   job->user = p.user;
   job->period_from = m_from->to_string();
   job->period_to = m_to->to_string();
-  audit_append(p.user, "batch_start", "batch", "", "", Json{{"period", job->period_from}, {"to", job->period_to}});
   auto loaded = rules();
   BatchOptions o;
   o.from = *m_from;
   o.to = *m_to;
   o.cancel = &job->cancel;
-  job->thread = std::thread([this, job, loaded, o] {
-    std::string state = "done", error;
-    std::int64_t run_id = 0;
-    try {
-      CaseDatabase conn(db_path_);  // the batch's own connection
-      BatchSummary s = run_batch(conn, *loaded, o, [job](std::int64_t done, std::int64_t total) {
-        job->done = done;
-        job->total = total;
-      });
-      run_id = s.run.id;
-      job->run = run_id;
-      if (s.interrupted) state = "stopped";
-      AuditEntry e;
-      e.user = job->user;
-      e.action = s.interrupted ? "batch_stopped" : "batch_finish";
-      e.target = "run:" + std::to_string(run_id);
-      e.detail = Json{{"households", s.households}, {"bad_records", s.bad_records}, {"ruleset", s.run.ruleset}}.dump();
-      AuditStore(conn).append(e);
-    } catch (const std::exception& ex) {
-      spdlog::error("batch failed: {}", ex.what());
-      state = "failed";
-      error = "批量运行失败，详情见服务器日志";
-    }
-    std::lock_guard<std::mutex> l(batch_mutex_);
-    job->state = state;
-    job->error = error;
+  std::string user = p.user;
+  start_job(std::move(job), [loaded, o, user](CaseDatabase& conn, BatchJob& j) {
+    BatchSummary s = run_batch(conn, *loaded, o, [&j](std::int64_t done, std::int64_t total) {
+      j.done = done;
+      j.total = total;
+    });
+    j.run = s.run.id;
+    AuditEntry e;
+    e.user = user;
+    e.action = s.interrupted ? "batch_stopped" : "batch_finish";
+    e.target = "run:" + std::to_string(s.run.id);
+    e.detail = Json{{"households", s.households}, {"bad_records", s.bad_records}, {"ruleset", s.run.ruleset}}.dump();
+    AuditStore(conn).append(e);
   });
-  return Json{{"job", "batch"}, {"state", "running"}, {"period", job->period_from}, {"to", job->period_to}};
+  audit_append(p.user, "batch_start", "batch", "", "", Json{{"period", m_from->to_string()}, {"to", m_to->to_string()}});
+  return Json{{"job", "batch"}, {"state", "running"}, {"period", m_from->to_string()}, {"to", m_to->to_string()}};
 }
 
 Json Service::batch_status() {
   std::lock_guard<std::mutex> lock(batch_mutex_);
   if (!batch_) return Json{{"state", "idle"}, {"done", 0}, {"total", 0}, {"run", nullptr}, {"error", ""}};
-  Json j{{"state", batch_->state}, {"done", batch_->done.load()}, {"total", batch_->total.load()}, {"period", batch_->period_from},
-         {"to", batch_->period_to}, {"user", batch_->user}, {"error", batch_->error}};
+  Json j{{"state", batch_->state}, {"kind", batch_->kind}, {"done", batch_->done.load()}, {"total", batch_->total.load()},
+         {"period", batch_->period_from}, {"to", batch_->period_to}, {"user", batch_->user}, {"error", batch_->error}};
+  if (batch_->kind == "preview") j["amendment"] = batch_->amendment;
   j["run"] = batch_->run.load() ? Json(batch_->run.load()) : Json(nullptr);
   return j;
 }

@@ -5,6 +5,7 @@
 #pragma once
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -105,7 +106,10 @@ public:
   Json review(std::int64_t run);
   Json approve(const Principal& p, std::int64_t run);
   Json amendments();
+  /// Stores a draft amendment and starts its impact preview in the background (202; progress in batch_status()).
   Json amend(const Principal& p, const std::string& body);
+  /// One amendment with its preview's state and, once done, its impact.
+  Json amendment(std::int64_t id);
   Json adopt(const Principal& p, std::int64_t id);
   Json replay(std::int64_t run, const std::string& household, const std::string& period);
   Json audit(const std::string& target, const std::string& user, std::int64_t before, int limit);
@@ -128,12 +132,18 @@ private:
   mutable std::mutex rules_mutex_;
   std::shared_ptr<const LoadedRules> rules_;
 
+  /// The one background job a server runs at a time: a batch, or an amendment's impact preview.
   struct BatchJob {
     std::thread thread;
     std::atomic<bool> cancel{false};
     std::atomic<std::int64_t> done{0}, total{0}, run{0};
+    std::string kind = "batch";  // batch | preview
+    std::int64_t amendment = 0;  // preview: the amendment
     std::string state = "idle", error, user, period_from, period_to;  // guarded by batch_mutex_
   };
+  /// Starts `work` on its own thread and connection as the background job; 409 busy while another runs. The
+  /// job's state becomes done, stopped (cancelled) or failed (the exception is logged, never shown).
+  void start_job(std::unique_ptr<BatchJob> job, std::function<void(CaseDatabase&, BatchJob&)> work);
   std::mutex batch_mutex_;
   std::unique_ptr<BatchJob> batch_;
 };

@@ -419,6 +419,48 @@ TEST_F(Api, ACountyUserRunsABatchApprovesItAndTheHistoryShowsTheDecisionOfRecord
     if (h["source"] == "run" && h["run"] == run) EXPECT_GT(h["record_version"].get<int>(), 0);
 }
 
+TEST_F(Api, AnAmendmentIsPreviewedInTheBackgroundThenAdopted) {
+  Session county = login("county"), aud = login("auditor");
+  Json body{{"standard", "dibao_standard"}, {"region", "140521"}, {"key", "rural"}, {"from", "2026-03-01"}, {"value", "520"},
+            {"cite", "测试: 模拟调标"}};
+  Json bad = body;
+  bad["key"] = "suburb";
+  auto refused = county.c->Post("/api/amendments", county.headers(), bad.dump(), "application/json");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 400);
+  EXPECT_EQ(error_of(refused)["field"], "key");
+  auto r = county.c->Post("/api/amendments", county.headers(), body.dump(), "application/json");
+  ASSERT_TRUE(r && r->status == 202) << (r ? r->body : "");
+  std::int64_t id = Json::parse(r->body)["id"];
+  Json a;
+  for (int i = 0; i < 600; ++i) {
+    a = Json::parse(aud.c->Get(("/api/amendments/" + std::to_string(id)).c_str(), aud.headers())->body);
+    if (a["preview"] != "running") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_EQ(a["preview"], "done") << a.dump();
+  // 520 is above 沁水's rural standard in force (440 from 2020): the monthly cost rises, the changed standard is
+  // listed, and anyone paid less is named with the reason (a family that now qualifies as a whole is no longer a
+  // 单人户 case: FACTS.md §1, Art. 8 and the 2022 notice forbid covering some members of an eligible family).
+  EXPECT_EQ(a["impact"]["monthly_delta"].get<std::string>().front(), '+') << a["impact"]["monthly_delta"];
+  ASSERT_FALSE(a["impact"]["changed_standards"].empty());
+  EXPECT_EQ(a["impact"]["changed_standards"][0]["new_value"].get<std::string>().find("520"), 0u);
+  for (const auto& l : a["impact"]["losers"]) {
+    std::string why = l["reasons"].dump();
+    EXPECT_NE(why.find("dibao_standard"), std::string::npos) << l.dump();
+  }
+  EXPECT_EQ(aud.c->Post(("/api/amendments/" + std::to_string(id) + "/adopt").c_str(), aud.headers(), "", "application/json")->status, 403);
+  auto adopted = county.c->Post(("/api/amendments/" + std::to_string(id) + "/adopt").c_str(), county.headers(), "", "application/json");
+  ASSERT_TRUE(adopted && adopted->status == 200) << (adopted ? adopted->body : "");
+  bool found = false;
+  for (const auto& s : Json::parse(county.c->Get("/api/standards", county.headers())->body))
+    if (s["standard"] == "dibao_standard")
+      for (const auto& row : s["rows"])
+        for (const auto& v : row["values"]) found |= v["from"] == "2026-03-01" && v["value"].get<std::string>().find("520") == 0;
+  EXPECT_TRUE(found);
+  EXPECT_EQ(county.c->Post(("/api/amendments/" + std::to_string(id) + "/adopt").c_str(), county.headers(), "", "application/json")->status, 409);
+}
+
 TEST_F(Api, StandardsSayWhichValuesAreInForceAndStaleToday) {
   Session cw = login("cw");
   auto standards = Json::parse(cw.c->Get("/api/standards", cw.headers())->body);
