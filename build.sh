@@ -73,6 +73,8 @@ case "${1:-}" in
     build build/release Release
     bash tests/bench/run_bench.sh build/release
     bash tests/bench/run_batch_bench.sh build/release "${2:-1000000}"
+    # HTTP load: 50 concurrent keep-alive clients against `entitle serve` (--threads 8, then 64); $3 calculations each (default 100).
+    bash tests/bench/run_load_bench.sh build/release 50 "${3:-100}"
     ;;
   *)
     echo "usage: ./build.sh run|test|bench" >&2; exit 2 ;;

@@ -3,8 +3,8 @@
 // errors (with the first few bodies), throughput and the latency percentiles; nothing is asserted beyond the exit
 // status (1 when any request failed). Driven by tests/bench/run_load_bench.sh.
 //
-//   entitle_load_client --port P --records F [--clients 50] [--requests 2000] [--user bench] [--password pw]
-//                       [--period 2026-01] [--timeout 60]
+//   entitle_load_client --port P --records F [--clients 50] [--requests 2000] [--user bench] [--password bench-password]
+//                       [--period 2026-01] [--timeout 60] [--nodelay on|off] [--ready-file F]
 //   entitle_load_client --free-port        prints a free loopback port (a plain socket, bound then closed)
 #include <arpa/inet.h>
 #include <httplib.h>
@@ -20,6 +20,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -52,15 +53,18 @@ struct Options {
   std::string records;
   int clients = 50;
   int requests = 2000;
-  std::string user = "bench", password = "pw", period = "2026-01";
+  std::string user = "bench", password = "bench-password", period = "2026-01";
   int timeout = 60;
+  std::string ready_file;  // written when every client has logged in and the clock starts (the script starts perf then)
+  bool nodelay = true;  // TCP_NODELAY on the client's socket, as browsers and curl set it
 };
 
 /// What one client saw.
 struct ClientResult {
   std::vector<std::int64_t> latency_us;  // every calculation, in order
   std::vector<std::int64_t> connect_us;  // the calculations that had to open a (new) connection
-  long errors = 0;
+  long errors = 0, failed_calculations = 0;
+  std::map<std::string, long> kinds;  // "login: Read", "calculate: 500", … → count
   std::vector<std::string> first_errors;
 };
 
@@ -99,8 +103,9 @@ private:
   Clock::time_point start_;
 };
 
-void note_error(ClientResult& r, std::string what) {
+void note_error(ClientResult& r, const std::string& kind, const std::string& what) {
   ++r.errors;
+  ++r.kinds[kind];
   if (r.first_errors.size() < 5) r.first_errors.push_back(what.substr(0, 400));
 }
 
@@ -109,6 +114,7 @@ void run_client(const Options& o, int index, const std::vector<std::string>& bod
   c.set_read_timeout(o.timeout, 0);
   c.set_write_timeout(o.timeout, 0);
   c.set_connection_timeout(o.timeout, 0);
+  c.set_tcp_nodelay(o.nodelay);
   // Login on a connection of its own (keep-alive off: closed right after), so that no server thread is held by an idle
   // logged-in client while the others log in.
   std::string cookie;
@@ -119,11 +125,12 @@ void run_client(const Options& o, int index, const std::vector<std::string>& bod
     if (res->status == 200 && set_cookie.compare(0, name.size(), name) == 0)
       cookie = set_cookie.substr(0, set_cookie.find(';'));
     else
-      note_error(r, "login: " + std::to_string(res->status) + " " + res->body);
+      note_error(r, "login: HTTP " + std::to_string(res->status), "login: " + std::to_string(res->status) + " " + res->body);
   } else {
-    note_error(r, "login: " + httplib::to_string(res.error()));
+    note_error(r, "login: " + httplib::to_string(res.error()), "login: " + httplib::to_string(res.error()));
   }
   start.arrive_and_wait();
+  if (index == 0 && !o.ready_file.empty()) std::ofstream(o.ready_file) << "started\n";
   if (cookie.empty()) return;
   c.set_keep_alive(true);
   httplib::Headers headers{{"Cookie", cookie}};
@@ -136,17 +143,21 @@ void run_client(const Options& o, int index, const std::vector<std::string>& bod
     auto us = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t0).count();
     r.latency_us.push_back(us);
     if (fresh) r.connect_us.push_back(us);
+    if (res && res->status == 200 && res->body.find("\"entitlements\"") != std::string::npos) continue;
+    ++r.failed_calculations;
+    std::string where = "calculate #" + std::to_string(k) + (fresh ? " (new connection)" : "") + ": ";
     if (!res)
-      note_error(r, "calculate #" + std::to_string(k) + ": " + httplib::to_string(res.error()));
-    else if (res->status != 200 || res->body.find("\"entitlements\"") == std::string::npos)
-      note_error(r, "calculate #" + std::to_string(k) + ": " + std::to_string(res->status) + " " + res->body);
+      note_error(r, "calculate: " + httplib::to_string(res.error()), where + httplib::to_string(res.error()));
+    else
+      note_error(r, "calculate: HTTP " + std::to_string(res->status), where + std::to_string(res->status) + " " + res->body);
   }
 }
 
 int usage() {
   std::fprintf(stderr,
                "usage: entitle_load_client --port P --records FILE.jsonl [--clients 50] [--requests 2000] [--user bench]\n"
-               "                           [--password pw] [--period 2026-01] [--timeout SECONDS]\n"
+               "                           [--password bench-password] [--period 2026-01] [--timeout SECONDS] [--nodelay on|off]\n"
+               "                           [--ready-file F]\n"
                "       entitle_load_client --free-port\n");
   return 2;
 }
@@ -173,6 +184,8 @@ int main(int argc, char** argv) {
     else if (a == "--password") o.password = v;
     else if (a == "--period") o.period = v;
     else if (a == "--timeout") o.timeout = std::atoi(v.c_str());
+    else if (a == "--nodelay") o.nodelay = v != "off";
+    else if (a == "--ready-file") o.ready_file = v;
     else return usage();
   }
   if (o.port <= 0 || o.records.empty() || o.clients <= 0 || o.requests <= 0) return usage();
@@ -195,12 +208,16 @@ int main(int argc, char** argv) {
   auto end = Clock::now();
 
   std::vector<std::int64_t> all, connects;
-  long errors = 0;
+  long errors = 0, failed = 0, no_login = 0;
+  std::map<std::string, long> kinds;
   std::vector<std::string> first_errors;
   for (const ClientResult& r : results) {
+    for (const auto& [kind, n] : r.kinds) kinds[kind] += n;
     all.insert(all.end(), r.latency_us.begin(), r.latency_us.end());
     connects.insert(connects.end(), r.connect_us.begin(), r.connect_us.end());
     errors += r.errors;
+    failed += r.failed_calculations;
+    if (r.latency_us.empty()) ++no_login;
     for (const std::string& e : r.first_errors)
       if (first_errors.size() < 5) first_errors.push_back(e);
   }
@@ -209,13 +226,17 @@ int main(int argc, char** argv) {
   double secs = std::chrono::duration<double>(end - start.start()).count();
   double login_secs = std::chrono::duration<double>(start.start() - login_start).count();
 
-  std::printf("clients %d x requests %d = %zu calculations over %zu distinct records (period %s)\n", o.clients, o.requests, all.size(),
-              bodies.size(), o.period.c_str());
-  std::printf("logins (argon2id, %d concurrent, before the clock)   %.2f s\n", o.clients, login_secs);
-  std::printf("errors          %ld\n", errors);
+  std::printf("clients %d x requests %d = %zu calculations made over %zu distinct records (period %s; client TCP_NODELAY %s)\n",
+              o.clients, o.requests, all.size(), bodies.size(), o.period.c_str(), o.nodelay ? "on" : "off");
+  std::printf("logins (argon2id, %d concurrent, before the clock)   %.2f s%s\n", o.clients, login_secs,
+              no_login ? (";   " + std::to_string(no_login) + " client(s) could not log in and made no calculation").c_str() : "");
+  std::printf("errors          %ld", errors);
+  for (const auto& [kind, n] : kinds) std::printf("   %s x%ld", kind.c_str(), n);
+  std::printf("\n");
   for (const std::string& e : first_errors) std::printf("  error: %s\n", e.c_str());
   std::printf("wall time       %.2f s\n", secs);
-  std::printf("throughput      %.0f requests/s\n", secs > 0 ? static_cast<double>(all.size()) / secs : 0.0);
+  std::printf("throughput      %.0f requests/s (successful calculations / wall time)\n",
+              secs > 0 ? static_cast<double>(all.size() - static_cast<std::size_t>(failed)) / secs : 0.0);
   std::printf("latency         p50 %s   p90 %s   p99 %s   max %s\n", ms(percentile(all, 50)).c_str(), ms(percentile(all, 90)).c_str(),
               ms(percentile(all, 99)).c_str(), ms(all.empty() ? 0 : all.back()).c_str());
   std::printf("connections     %zu opened; their first request (incl. waiting for a server thread): p50 %s   max %s\n", connects.size(),

@@ -1,7 +1,8 @@
 // Browser tests of the web application against a real `entitle serve` (started by run_browser_tests.sh).
 // One scenario after another (they share the database): a caseworker enters and decides a household and prints its
-// notice; a caseworker of another township is refused; a county user runs and approves a batch, previews and adopts
-// a standard amendment; an auditor sees no edit controls, is refused a PUT, and traces the decision of record.
+// notice; a caseworker of another township is refused; a county user runs and approves a batch, then enters a
+// standard amendment, watches its impact preview run in the background, reads the impact and adopts it; an auditor
+// sees no edit controls, is refused a PUT, and traces the decision of record.
 // A screenshot of every page goes to tests/web/artifacts/.
 const { test, expect } = require('@playwright/test');
 const fs = require('fs');
@@ -23,7 +24,8 @@ function idNumber(first17) {
 const GOOD_ID = idNumber('14052119560312002');          // 1956-03-12, 17th digit 2: female
 const BAD_ID = GOOD_ID.slice(0, 17) + (GOOD_ID[17] === '1' ? '2' : '1');  // wrong check character
 
-// ENTITLE_DOCS_IMG=DIR: also write the screenshots the user guides use (docs/img), cut to at most `height` px.
+// ENTITLE_DOCS_IMG=DIR: also write the screenshots the user guides use (docs/img: caseworker-*, auditor-*, county-*),
+// cut to at most `height` px.
 const DOCS = process.env.ENTITLE_DOCS_IMG || '';
 async function shot(page, name, doc, height = 1300) {
   await page.evaluate(() => window.scrollTo(0, 0));
@@ -47,6 +49,8 @@ async function login(page, user) {
 }
 
 const tid = (page, id) => page.getByTestId(id);
+// "+1234.50" → "1,234.50", as the pages show amounts
+const yuanText = (x) => x.replace(/^[+-]/, '').replace(/^\d+/, (d) => d.replace(/\B(?=(\d{3})+$)/g, ','));
 
 test.describe.serial('entitle web application', () => {
   test('caseworker: enter a household, save, decide, reasons, notice as PDF, what-if, history', async ({ page, context }) => {
@@ -248,7 +252,7 @@ test.describe.serial('entitle web application', () => {
     expect(r.status()).toBe(403);
   });
 
-  test('county: batch with progress, approve, decision of record in the history, amendment preview and adopt', async ({ page }) => {
+  test('county: batch with progress, approve, decision of record in the history, review list, notice template', async ({ page }) => {
     await login(page, 'zhao');
     await expect(tid(page, 'user-role')).toHaveText('县民政局');
     await expect(page).toHaveURL(/#\/county/);
@@ -257,63 +261,40 @@ test.describe.serial('entitle web application', () => {
     await expect(tid(page, 'batch-progress')).toHaveAttribute('data-state', /running|done/);
     await shot(page, '14-batch-running');
     await expect(tid(page, 'batch-progress')).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
+    await expect(tid(page, 'batch-state')).toContainText('已完成');
     const batch = await (await page.request.get('/api/batch')).json();
     expect(batch.state).toBe('done');
+    expect(batch.kind).toBe('batch');
     const run = batch.run;
     await expect(tid(page, `approve-${run}`)).toBeVisible();
     await shot(page, '15-runs');
     await tid(page, `approve-${run}`).click();
     await tid(page, `approve-confirm-${run}`).click();
     await expect(tid(page, `run-approved-${run}`)).toContainText('正式决定');
+    const runs = await (await page.request.get('/api/runs')).json();
+    expect(runs.find((r) => r.id === run).of_record).toBe(true);
+    await shot(page, '15b-runs-approved', 'county-runs', 560);
 
-    // the household's history shows the approved decision of record
+    // the household's history shows the approved decision of record, with the record version it used
     await page.goto(`/#/household/${HH}/history`);
     const month = tid(page, `history-period-${PERIOD}`);
     await expect(month.getByTestId('of-record')).toBeVisible();
     await expect(month.getByTestId(`history-item-run-${run}`)).toBeVisible();
+    await expect(month.getByTestId(`history-item-run-${run}`)).toContainText('第 2 版');
     await shot(page, '16-history-of-record');
 
     // review list of the run
     await page.goto(`/#/county/runs/${run}/review`);
     await expect(tid(page, 'review-table')).toBeVisible();
+    await expect(tid(page, 'review-summary')).toContainText('需复核');
     await shot(page, '17-review');
-
-    // standards, and an amendment: preview its impact, then adopt it
-    await page.goto('/#/county/standards');
-    await expect(tid(page, 'standards')).toBeVisible();
-    await expect(tid(page, 'standard-dibao_standard')).toBeVisible();
-    await shot(page, '18-standards');
-    await tid(page, 'amend-standard').selectOption('dibao_standard');
-    await tid(page, 'amend-region').selectOption('140521');
-    await tid(page, 'amend-key').selectOption('rural');
-    await tid(page, 'amend-from').fill('2026-01-01');
-    await tid(page, 'amend-value').fill('400');   // lower than the 440.00 in force: some households lose
-    await tid(page, 'amend-cite').fill('沁水县民政局 测试用调整通知 2025-12-20');
-    await tid(page, 'amend-preview').click();
-    await expect(tid(page, 'amend-preview-result')).toBeVisible({ timeout: 90_000 });
-    await expect(tid(page, 'impact')).toBeVisible();
-    await expect(tid(page, 'impact')).toHaveAttribute('data-charts', 'ready');
-    await expect(tid(page, 'impact-programs')).toBeVisible();
-    await expect(tid(page, 'impact-standards')).toContainText('400');
-    const loser = tid(page, 'impact-losers').locator('tbody tr').first();
-    await expect(loser.locator('ul.reasons li').first()).not.toBeEmpty();
-    await shot(page, '19-amendment-preview');
-    await tid(page, 'amend-adopt').click();
-    await expect(tid(page, 'amend-adopted')).toBeVisible();
-
-    // the impact report page of the preview run (from the runs list)
-    await page.goto('/#/county');
-    const impactLink = page.locator('[data-testid^="impact-"]').first();
-    await impactLink.click();
-    await expect(tid(page, 'impact')).toHaveAttribute('data-charts', 'ready', { timeout: 90_000 });
-    await expect(tid(page, 'chart-changes').locator('svg')).toBeVisible();
-    await expect(tid(page, 'impact-losers')).toBeVisible();
-    await shot(page, '20-impact');
 
     // the household list of the whole county, filtered by township name
     await page.goto('/#/households');
     await tid(page, 'filter-township').selectOption({ label: '中村镇' });
     await expect(page).toHaveURL(/township=140521101/);
+    // the list is drawn again for the filter: wait for it before reading it
+    await expect(page.locator('[data-testid="household-table"] tbody tr td:nth-child(4)').first()).toHaveText('中村镇');
     const towns = await page.locator('[data-testid="household-table"] tbody tr td:nth-child(4)').allInnerTexts();
     expect(towns.length).toBeGreaterThan(0);
     for (const t of towns) expect(t).toBe('中村镇');
@@ -323,16 +304,123 @@ test.describe.serial('entitle web application', () => {
     await page.goto('/#/county/template');
     await expect(tid(page, 'template-text')).not.toHaveValue('');
     const text = await tid(page, 'template-text').inputValue();
-    await tid(page, 'template-text').fill(text + '\n（测试：本县咨询电话 0356-0000000）');
+    await tid(page, 'template-text').fill(text.replace('____', '30').trimEnd() + '\n社会救助咨询电话：0356-0000000（示例）');
     await tid(page, 'template-save').click();
     await expect(tid(page, 'info-banner')).toContainText('已保存');
-    await shot(page, '21-template');
+    const saved = await (await page.request.get('/api/notice-template')).json();
+    expect(saved.text).toContain('0356-0000000');
+    await shot(page, '21-template', 'county-template', 620);
 
     // catalogue
     await page.goto('/#/catalogue');
     await expect(tid(page, 'catalogue-frame')).toBeVisible();
     await expect(page.frameLocator('[data-testid="catalogue-frame"]').locator('body')).toContainText('低保', { timeout: 30_000 });
     await shot(page, '22-catalogue');
+  });
+
+  test('county office: raise 沁水县 rural 低保 standard, preview its impact in the background, adopt it', async ({ page }) => {
+    await login(page, 'zhao');
+    await page.goto('/#/county/standards');
+    await expect(tid(page, 'standards')).toBeVisible();
+    await expect(tid(page, 'standard-dibao_standard')).toBeVisible();
+    // no value from 2026-01-01 yet
+    await expect(tid(page, 'std-value-dibao_standard-140521-rural-2026-01-01')).toHaveCount(0);
+    await shot(page, '18-standards');
+
+    // enter the amendment: it is stored as a draft and its preview starts as the server's background job
+    await tid(page, 'amend-standard').selectOption('dibao_standard');
+    await tid(page, 'amend-region').selectOption('140521');
+    await tid(page, 'amend-key').selectOption('rural');
+    await expect(tid(page, 'amend-unit')).toContainText('元/月');
+    await tid(page, 'amend-from').fill('2026-01-01');
+    await tid(page, 'amend-value').fill('500');   // above the 440.00 in force: households gain
+    await tid(page, 'amend-cite').fill('沁水县民政局 关于提高农村最低生活保障标准的通知（测试）2025-12-20');
+    await tid(page, 'amend-preview').click();
+    await expect(page).toHaveURL(/#\/county\/standards\?amendment=\d+/);
+    const id = Number(new URL(page.url().replace('#/county/standards', '')).searchParams.get('amendment'));
+    const view = tid(page, 'amend-view');
+    await expect(view).toHaveAttribute('data-preview', /running|done/);
+    await expect(tid(page, 'amend-value-text')).toContainText('500 元/月');
+    await shot(page, '19a-amendment-running');
+    // the progress bar while it runs, then the impact
+    await expect(view).toHaveAttribute('data-preview', 'done', { timeout: 90_000 });
+    await expect(tid(page, 'amend-progress')).toHaveCount(0);
+    const job = await (await page.request.get('/api/batch')).json();
+    expect(job.kind).toBe('preview');
+    expect(job.amendment).toBe(id);
+    expect(job.state).toBe('done');
+    const amendment = await (await page.request.get(`/api/amendments/${id}`)).json();
+    expect(amendment.preview).toBe('done');
+    expect(amendment.status).toBe('draft');
+
+    await expect(tid(page, 'amend-preview-result')).toBeVisible();
+    await expect(tid(page, 'impact')).toHaveAttribute('data-charts', 'ready', { timeout: 60_000 });  // ECharts is 1 MB
+    await expect(tid(page, 'chart-changes').locator('svg')).toBeVisible();
+    await expect(tid(page, 'impact-standards')).toContainText('500');
+    // households gaining and the monthly cost change
+    const gaining = await tid(page, 'impact-households-gaining').locator('.kpi-value').innerText();
+    expect(Number(gaining.replace(/[^\d]/g, ''))).toBeGreaterThan(0);
+    expect(Number(gaining.replace(/[^\d]/g, ''))).toBe(new Set(amendment.impact.changes
+      .filter((c) => ['newly_eligible', 'increased'].includes(c.change)).map((c) => c.household)).size);
+    await expect(tid(page, 'impact-monthly-delta')).toContainText(/^每月支出变化\s*\+[\d,]+\.\d\d 元/);
+    await expect(tid(page, 'impact-monthly-delta')).toContainText(yuanText(amendment.impact.monthly_delta));
+    await tid(page, 'impact-gainers-box').locator('summary').click();
+    const gainer = tid(page, 'impact-gainers').locator('tbody tr').first();
+    await expect(gainer.locator('ul.reasons li').first()).not.toBeEmpty();
+    await tid(page, 'impact-gainers-box').locator('summary').click();
+    await expect(tid(page, 'amend-view-status')).toContainText('已预览');
+    await expect(tid(page, `amend-row-${id}`).getByTestId(`amend-status-${id}`)).toContainText('已预览');
+    await shot(page, '19-amendment-preview', 'county-amendment', 1250);
+
+    // adopt it: the standards in force show the new value
+    await tid(page, 'amend-adopt').click();
+    await expect(tid(page, 'amend-adopt-confirm')).toBeVisible();
+    await tid(page, 'amend-adopt-confirm').click();
+    await expect(tid(page, 'amend-adopted')).toBeVisible();
+    await expect(tid(page, 'amend-view-status')).toContainText('已采用');
+    await expect(tid(page, `amend-row-${id}`).getByTestId(`amend-status-${id}`)).toContainText('已采用');
+    const row = tid(page, 'std-value-dibao_standard-140521-rural-2026-01-01');
+    await expect(row).toContainText('500 元/月');
+    await expect(row).toContainText('现行');
+    await expect(row).toContainText('关于提高农村最低生活保障标准的通知');
+    await row.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(ART, '19b-standards-adopted.png') });
+    const stds = await (await page.request.get('/api/standards')).json();
+    const rural = stds.find((s) => s.standard === 'dibao_standard').rows.find((r) => r.region === '140521' && r.key === 'rural');
+    expect(rural.values.find((v) => v.from === '2026-01-01')).toMatchObject({ value: '500', in_force_today: true, stale_today: false });
+    // opened again from the list of amendments, it says adopted
+    await page.goto('/#/county/standards');
+    await tid(page, `amend-open-${id}`).click();
+    await expect(tid(page, 'amend-view')).toHaveAttribute('data-status', 'adopted');
+    await expect(tid(page, 'amend-adopted')).toBeVisible();
+    await expect(tid(page, 'amend-adopt')).toHaveCount(0);
+
+    // the preview run: hidden from the runs list unless asked for, marked 预览, with its impact report page
+    await page.goto('/#/county');
+    await expect(tid(page, 'runs-table')).toBeVisible();
+    await expect(tid(page, `run-row-${amendment.preview_run}`)).toHaveCount(0);
+    await tid(page, 'show-previews').check();
+    await expect(tid(page, `run-preview-${amendment.preview_run}`)).toHaveText('预览');
+    await expect(tid(page, `approve-${amendment.preview_run}`)).toHaveCount(0);
+    await tid(page, `impact-${amendment.preview_run}`).click();
+    await expect(tid(page, 'impact')).toHaveAttribute('data-charts', 'ready', { timeout: 90_000 });
+    await expect(tid(page, 'impact-from')).toHaveValue(String(amendment.base_run));
+    await expect(tid(page, 'chart-changes').locator('svg')).toBeVisible();
+    await expect(tid(page, 'chart-cost').locator('svg')).toBeVisible();
+    await expect(tid(page, 'impact-monthly-delta')).toContainText(yuanText(amendment.impact.monthly_delta));
+    await expect(tid(page, 'info-banner')).toBeHidden();   // “已采用” from the page before
+    await shot(page, '20-impact', 'county-impact', 1150);
+
+    // the review list of the preview run renders, with township names
+    await page.goto(`/#/county/runs/${amendment.preview_run}/review`);
+    await expect(tid(page, 'review-table')).toBeVisible();
+    await expect(tid(page, 'review-summary')).toContainText('需复核');
+    const review = await (await page.request.get(`/api/runs/${amendment.preview_run}/review`)).json();
+    if (review.review.length) {
+      await expect(tid(page, 'review-table').locator('tbody tr')).toHaveCount(review.review.length);
+      await expect(tid(page, 'review-table').locator('tbody tr').first()).toContainText(review.review[0].township_name);
+    }
+    await shot(page, '20c-review-preview', 'county-review', 900);
   });
 
   test('auditor: no edit controls, a PUT is refused, replay of the decision of record, audit log; 401 back to login', async ({ page, context }) => {

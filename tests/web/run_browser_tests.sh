@@ -3,7 +3,7 @@
 # Creates a temporary case database (200 generated 沁水县 households) and users, starts `entitle serve` on a free
 # loopback port, runs Playwright with Debian's chromium (/usr/bin/chromium; no browser is ever downloaded), stops
 # the server. Screenshots of every page go to tests/web/artifacts/ (with notice.pdf and the server log).
-# ENTITLE_DOCS_IMG=docs/img also rewrites the screenshots of docs/caseworker.md and docs/auditor.md.
+# ENTITLE_DOCS_IMG=docs/img also rewrites the screenshots of docs/caseworker.md, docs/auditor.md and docs/county-office.md.
 # Needs: node and npm (Debian: nodejs, npm), chromium, fonts-noto-cjk; poppler-utils (pdftotext) for the PDF text check.
 set -euo pipefail
 

@@ -656,7 +656,8 @@ export class HouseholdForm {
     return n;
   }
 
-  /** The server's invalid_record: {field, errors:[string | {field, message}]}. */
+  /** The server's invalid_record: {field, message, errors:[{field, message}]} (messages in Chinese, the English
+   *  wording in brackets for support staff). */
   applyServerErrors(err) {
     this.serverErrors.clear();
     const add = (p, m) => {
@@ -664,15 +665,8 @@ export class HouseholdForm {
       if (!this.serverErrors.has(lp)) this.serverErrors.set(lp, []);
       if (!this.serverErrors.get(lp).includes(m)) this.serverErrors.get(lp).push(m);
     };
-    const list = err.errors && err.errors.length ? err.errors : [err.message];
-    for (const e of list) {
-      if (e && typeof e === 'object') add(e.field || e.path || err.field, e.message || e.text || JSON.stringify(e));
-      else {
-        const s = String(e);
-        const m = /field ([^\s:：]+)[:：]\s*(.*)$/.exec(s);
-        if (m) add(m[1], m[2]); else add(err.field, s);
-      }
-    }
+    const list = err.errors.length ? err.errors : [{ field: err.field, message: err.message }];
+    for (const e of list) add(e.field, e.message);
     this.refreshErrors();
     const p = err.field ? this.localPath(err.field) : null;
     if (p) this.focusPath(p, false);

@@ -14,7 +14,6 @@ export async function render(main, route) {
   return renderReplay(main, route);
 }
 
-function runsList(data) { return Array.isArray(data) ? data : (data?.runs || []); }
 let runsCache = [];
 
 async function renderReplay(main, route) {
@@ -33,12 +32,12 @@ async function renderReplay(main, route) {
     go(hashWith('#/audit', { household: hh.value.trim(), period: period.value, run: run.value }));
   } }, h('label', null, '户编号 ', hh), h('label', null, '月份 ', periodField), h('label', null, '批次 ', run), btn));
   try {
-    const runs = runsList((await get('/api/runs')).data);
+    const runs = (await get('/api/runs')).data;
     for (const r of runs) {
       run.appendChild(h('option', { value: r.id, selected: String(r.id) === String(q.run || '') },
-        `#${r.id} ${r.period_from || r.period || ''}${r.period_to && r.period_to !== r.period_from ? '–' + r.period_to : ''}${(r.kind || 'batch') === 'batch' ? '' : ' 调标预览'}${r.approved_at ? '（已批准）' : ''}`));
+        `#${r.id} ${r.period_from}${r.period_to !== r.period_from ? '–' + r.period_to : ''}${r.kind === 'batch' ? '' : ' 调标预览'}${r.of_record ? '（正式决定）' : r.approved_at ? '（已批准）' : ''}`));
     }
-    if (!q.run) { const appr = runs.find((r) => r.approved_at); if (appr) run.value = String(appr.id); }
+    if (!q.run) { const rec = runs.find((r) => r.of_record); if (rec) run.value = String(rec.id); }
     runsCache = runs;
   } catch (e) { /* runs unavailable: the select stays empty */ }
   const out = h('div', { testid: 'replay-result' });
@@ -49,13 +48,12 @@ async function renderReplay(main, route) {
   try {
     ({ data } = await get('/api/replay', { run: q.run, household: q.household, period: q.period }));
   } catch (e) { clear(out); reportError(e, '追溯失败'); return; }
-  // the record version the decision used: the version whose hash is the one the run stored
-  if (!data.record_version && data.record_hash) {
+  // who stored the record version the decision used, and when
+  if (data.record_version) {
     try {
       const vs = (await get(`/api/households/${enc(q.household)}/versions`)).data;
-      const v = (Array.isArray(vs) ? vs : []).find((x) => x.record_hash === data.record_hash
-        || String(x.record_hash).replace(/^sha256:/, '') === String(data.record_hash).replace(/^sha256:/, ''));
-      if (v) { data.record_version = v.version; data.record_stored_at = v.stored_at; data.record_stored_by = v.stored_by; }
+      const v = vs.find((x) => x.version === data.record_version);
+      if (v) { data.record_stored_at = v.stored_at; data.record_stored_by = v.stored_by; }
     } catch (e) { /* versions unavailable */ }
   }
   const runInfo = runsCache.find((r) => String(r.id) === String(q.run));
@@ -79,21 +77,21 @@ function renderReplayResult(d, schema, q) {
     h('dt', null, '家庭'), h('dd', null, q.household),
     h('dt', null, '月份'), h('dd', null, d.period || q.period),
     h('dt', null, '批次'), h('dd', { testid: 'replay-run' }, `#${d.run ?? q.run}`,
-      d.run_info ? ` · ${(d.run_info.kind || 'batch') === 'batch' ? '批量认定' : '调标预览'} ${d.run_info.period_from || ''}${d.run_info.period_to && d.run_info.period_to !== d.run_info.period_from ? '–' + d.run_info.period_to : ''} · 完成于 ${fmtTime(d.run_info.finished || d.run_info.started)}` : '',
-      d.run_info && d.run_info.approved_at ? ` · 已由 ${d.run_info.approved_by} 于 ${fmtTime(d.run_info.approved_at)} 批准（正式决定）` : d.run_info ? ' · 未批准' : ''),
+      d.run_info ? ` · ${d.run_info.kind === 'batch' ? '批量认定' : '调标预览'} ${d.run_info.period_from}${d.run_info.period_to !== d.run_info.period_from ? '–' + d.run_info.period_to : ''} · 完成于 ${fmtTime(d.run_info.finished || d.run_info.started)}` : '',
+      d.run_info && d.run_info.approved_at ? ` · 已由 ${d.run_info.approved_by} 于 ${fmtTime(d.run_info.approved_at)} 批准${d.run_info.of_record ? '（正式决定）' : '（已被更新批次取代）'}` : d.run_info ? ' · 未批准' : ''),
     h('dt', null, '所用记录版本'), h('dd', { testid: 'replay-record-version' }, d.record_version ? `第 ${d.record_version} 版` : '（未能对应到版本）',
       d.record_stored_at ? `，${d.record_stored_by || '导入'} 于 ${fmtTime(d.record_stored_at)} 保存` : '',
       d.record_hash ? h('span', { class: 'mono muted' }, ` sha256 ${shortHash(d.record_hash)}`) : null),
     h('dt', null, '规则集'), h('dd', { class: 'mono' }, shortHash(d.ruleset || result?.ruleset))));
-  const stored = d.stored || d.stored_decisions || d.decisions || [];
+  const stored = d.stored;
   box.appendChild(h('h3', null, '存档的决定'));
   box.appendChild(table([
-    { title: '项目', cell: (s) => s.label || programLabel(schema, s.program) },
-    { title: '认定', cell: (s) => { const k = s.decision || s.kind || (s.eligible === true ? 'granted' : s.eligible === false ? 'not_granted' : 'undetermined'); const D = DECISION[k]; return D ? h('span', { class: D.cls }, `${D.sym} ${D.text}`) : k; } },
+    { title: '项目', cell: (s) => s.label },
+    { title: '认定', cell: (s) => { const D = DECISION[s.decision]; return D ? h('span', { class: D.cls }, `${D.sym} ${D.text}`) : s.decision; } },
     { title: '金额', cell: (s) => (s.amount ? `${money(s.amount)}${s.per ? '/' + (PER_SHORT[s.per] || s.per) : ''}` : '—'), class: 'num' },
     { title: '对象', cell: (s) => (Array.isArray(s.members) ? s.members.join('、') : (s.members || '')) },
-    { title: '复核/暂定', cell: (s) => [...(s.review || []).map((r) => `⚑ ${r}`), (s.stale && (Array.isArray(s.stale) ? s.stale.length : true)) ? '⏳ 暂定' : ''].filter(Boolean).join('；') },
-  ], Array.isArray(stored) ? stored : (stored.entitlements || []), { testid: 'replay-stored', empty: '该月此批次没有存档的决定行（即全部“不享受”）' }));
+    { title: '复核/暂定', cell: (s) => [...(s.review || []).map((r) => `⚑ ${r}`), s.provisional ? '⏳ 暂定' : ''].filter(Boolean).join('；') },
+  ], stored, { testid: 'replay-stored', empty: '该月此批次没有存档的决定行（即全部“不享受”）' }));
   if (result) {
     box.appendChild(h('h3', null, '重新计算的结果（含理由与计算过程）'));
     box.appendChild(renderDecision(result, { schema, record, prefix: 'rp-' }));
@@ -151,12 +149,9 @@ function detailText(d) {
 }
 
 const ACTION = {
-  batch_finish: '批量认定完成', batch_stopped: '批量认定中止', approve_run: '批准批次', amendment_enter: '录入标准调整',
-  notice: '打开告知书', user_add: '新增用户', login_failed: '登录失败',
-  login: '登录', logout: '退出', login_failed: '登录失败', household_put: '保存家庭记录', household_store: '保存家庭记录',
-  put_household: '保存家庭记录', decide: '个案认定', run_start: '开始批量认定', batch_start: '开始批量认定', run_approve: '批准批次',
-  approve: '批准批次', amendment_create: '录入标准调整', amendment_adopt: '采纳标准调整', notice_template: '修改告知书模板',
-  user_add: '新增用户', forbidden: '越权访问被拒绝',
+  login: '登录', logout: '退出', login_failed: '登录失败', household_put: '保存家庭记录', decide: '个案认定', notice: '打开告知书',
+  batch_start: '开始批量认定', batch_finish: '批量认定完成', batch_stopped: '批量认定中止', approve_run: '批准批次',
+  amendment_enter: '录入标准调整', amendment_adopt: '采用标准调整', notice_template: '修改告知书模板', user_add: '新增用户',
 };
 
 async function renderLog(main, route) {

@@ -2,8 +2,8 @@
 // Routes: #/household/new · #/household/{id} · #/household/{id}/decide · #/household/{id}/whatif · #/household/{id}/history
 import { get, post, put, can, session } from '../api.js';
 import { h, clear, go, enc, hashWith, reportError, showError, showInfo, clearError, currentMonth, fmtTime, shortHash,
-  table, money, PER_SHORT, DECISION, decisionOf, monthInput } from '../util.js';
-import { loadSchema, regionName, programLabel } from '../schema.js';
+  table, money, PER_SHORT, DECISION, monthInput } from '../util.js';
+import { loadSchema, regionName } from '../schema.js';
 import { HouseholdForm, emptyRecord } from '../form.js';
 import { renderDecision, renderComparison } from '../decision.js';
 
@@ -293,39 +293,16 @@ function renderWhatif(content, schema) {
 }
 
 // ---------- history ----------
-function decisionEvents(raw) {
-  const list = Array.isArray(raw) ? raw : (raw?.decisions || raw?.items || raw?.history || []);
-  // Either one item per decision (with entitlements / result) or one row per program: group the latter.
-  const events = new Map();
-  for (const it of list) {
-    const source = it.source || (it.run !== undefined && it.run !== null ? 'run' : 'casework');
-    const key = `${it.period || it.month}|${source}|${it.run ?? ''}|${it.decision_id ?? it.id ?? ''}`;
-    const keyRows = it.program && !it.entitlements && !it.result ? `${it.period || it.month}|${source}|${it.run ?? ''}|${it.decision_id ?? ''}` : key;
-    if (!events.has(keyRows)) events.set(keyRows, { ...it, source, period: it.period || it.month, entitlements: [] });
-    const ev = events.get(keyRows);
-    if (it.entitlements) ev.entitlements = it.entitlements;
-    else if (it.result && it.result.entitlements) ev.entitlements = it.result.entitlements;
-    else if (it.programs) ev.entitlements = it.programs;
-    else if (it.program) ev.entitlements.push(it);
-  }
-  return [...events.values()];
-}
-
 async function renderHistory(content, schema) {
   const box = h('div', { class: 'history', testid: 'history' }, h('p', { class: 'muted' }, '正在载入……'));
   content.appendChild(box);
-  let decisions, versions;
+  let events, vlist;
   try {
-    [decisions, versions] = await Promise.all([
+    [events, vlist] = await Promise.all([
       get(`/api/households/${enc(state.id)}/decisions`).then((r) => r.data),
       get(`/api/households/${enc(state.id)}/versions`).then((r) => r.data)]);
   } catch (e) { clear(box); reportError(e, '载入历史失败'); return; }
   clear(box);
-  const vlist = Array.isArray(versions) ? versions : (versions?.versions || []);
-  const norm = (x) => String(x || '').replace(/^sha256:/, '');
-  const versionOfHash = new Map(vlist.map((v) => [norm(v.record_hash), v.version]));
-  const events = decisionEvents(decisions);
-  for (const ev of events) if (!ev.record_version && ev.record_hash) ev.record_version = versionOfHash.get(norm(ev.record_hash));
   const byPeriod = new Map();
   for (const ev of events) {
     const p = ev.period || '—';
@@ -337,20 +314,19 @@ async function renderHistory(content, schema) {
   box.appendChild(h('p', { class: 'muted small' }, '“正式决定”是县民政局已批准的批量认定中的决定；个案认定和未批准批次中的决定为草稿。'));
   if (!periods.length) box.appendChild(h('p', { class: 'muted', testid: 'history-empty' }, '尚无认定记录。'));
   for (const p of periods) {
-    const evs = byPeriod.get(p).sort((a, b) => (b.approved ? 1 : 0) - (a.approved ? 1 : 0)
-      || String(b.decided_at || b.at || b.created_at || '').localeCompare(String(a.decided_at || a.at || a.created_at || '')));
+    const evs = byPeriod.get(p).sort((a, b) => (b.approved ? 1 : 0) - (a.approved ? 1 : 0) || String(b.at).localeCompare(String(a.at)));
     box.appendChild(h('div', { class: 'history-period', testid: `history-period-${p}` },
       h('h4', null, `${p}`, h('button', { type: 'button', class: 'btn btn-small btn-ghost', onclick: () => openNotice(p) }, '告知书')),
       table([
         { title: '性质', cell: (ev) => ev.approved
           ? h('span', { class: 'badge d-granted', testid: 'of-record' }, '✔ 正式决定（已批准批次）')
           : h('span', { class: 'badge b-draft', testid: 'draft' }, ev.source === 'run' ? '草稿（批次未批准）' : '草稿（个案认定）') },
-        { title: '来源', cell: (ev) => ev.source === 'run' ? `批量认定 #${ev.run}` : `个案认定${ev.decision_id ?? ev.id ? ' #' + (ev.decision_id ?? ev.id) : ''}` },
-        { title: '时间', cell: (ev) => fmtTime(ev.decided_at || ev.at || ev.created_at || ev.stored_at || ev.approved_at) },
-        { title: '经办/批准', cell: (ev) => ev.source === 'run' ? (ev.approved_by ? `${ev.approved_by}（批准）` : '') : (ev.decided_by || ev.user || ev.by || '') },
+        { title: '来源', cell: (ev) => ev.source === 'run' ? `批量认定 #${ev.run}` : `个案认定 #${ev.decision_id}` },
+        { title: '时间', cell: (ev) => fmtTime(ev.at) },
+        { title: '经办/批准', cell: (ev) => ev.source === 'run' ? (ev.approved_by ? `${ev.approved_by}（批准）` : '') : ev.by },
         { title: '记录版本', cell: (ev) => ev.record_version ? `第 ${ev.record_version} 版` : '', class: 'num' },
-        { title: '结果', cell: (ev) => summary(ev.entitlements, schema) },
-      ], evs, { class: 'grid history-table', rowTestid: (ev) => `history-item-${ev.source}-${ev.run ?? ev.decision_id ?? ev.id ?? ''}` })));
+        { title: '结果', cell: (ev) => ev.error ? h('span', { class: 'error-text' }, `记录有误，未认定：${ev.error}`) : summary(ev.programs) },
+      ], evs, { class: 'grid history-table', rowTestid: (ev) => `history-item-${ev.source}-${ev.source === 'run' ? ev.run : ev.decision_id}` })));
   }
   // versions
   const view = h('div', { class: 'version-view', testid: 'version-view' });
@@ -372,14 +348,12 @@ async function renderHistory(content, schema) {
   box.appendChild(view);
 }
 
-function summary(ents, schema) {
-  if (!ents || !ents.length) return h('span', { class: 'muted' }, '无享受项目');
+function summary(programs) {
   const items = [];
-  for (const e of ents) {
-    const d = e.decision || e.kind || (e.eligible === true ? 'granted' : e.eligible === false ? 'not_granted' : 'undetermined');
-    const D = DECISION[d] || DECISION[decisionOf(e)];
-    if (d === 'not_granted') continue;
-    items.push(h('span', { class: `chip ${D.cls}` }, `${D.sym} ${e.label || programLabel(schema, e.program)}`,
+  for (const e of programs) {
+    const D = DECISION[e.decision];
+    if (!D || e.decision === 'not_granted') continue;
+    items.push(h('span', { class: `chip ${D.cls}` }, `${D.sym} ${e.label}`,
       e.amount && e.amount !== '0.00' ? ` ${money(e.amount)}${e.per ? '/' + (PER_SHORT[e.per] || e.per) : ''}` : ''));
   }
   return items.length ? h('span', { class: 'chips' }, items) : h('span', { class: 'muted' }, '无享受项目');
