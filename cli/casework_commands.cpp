@@ -17,7 +17,7 @@
 #include "engine/casework/replay.hpp"
 #include "engine/explain/render.hpp"
 #include "engine/base/sha256.hpp"
-#include "engine/storage/run_store.hpp"
+#include "engine/storage/storage.hpp"
 
 namespace entitle::cli {
 namespace {
@@ -114,7 +114,8 @@ int run_import(const std::string& file, const std::string& db_path, const std::s
     std::cerr << "entitle: --today expects a date YYYY-MM-DD, found '" << today << "'\n";
     return 2;
   }
-  CaseDatabase db(db_path);
+  auto storage = open_storage(db_path);
+  Storage& db = *storage;
   std::string err_file = errors_path.empty() ? file + ".errors.txt" : errors_path;
   std::ofstream err_out(err_file, std::ios::binary);
   std::size_t shown = 0;
@@ -159,7 +160,8 @@ int run_gen(std::size_t households, const std::string& region, std::uint64_t see
     std::cout << "generated " << households << " household(s) for " << region << " (seed " << seed << ") into " << file << '\n';
     return 0;
   }
-  CaseDatabase db(db_path);
+  auto storage = open_storage(db_path);
+  Storage& db = *storage;
   LoadOptions options;
   ImportSummary s = import_file(db, *loaded->rules, file, options, [&](const InputError& e) { std::cerr << "entitle: " << e.to_string() << '\n'; });
   std::remove(file.c_str());
@@ -177,7 +179,8 @@ int run_batch(const std::string& db_path, const std::string& rules, const std::s
   }
   auto loaded = rules_or_report(rules);
   if (!loaded->rules) return 2;
-  CaseDatabase db(db_path);
+  auto storage = open_storage(db_path);
+  Storage& db = *storage;
   BatchOptions o;
   o.from = *from;
   o.to = *until;
@@ -197,15 +200,17 @@ int run_batch(const std::string& db_path, const std::string& rules, const std::s
 }
 
 int run_runs(const std::string& db_path) {
-  CaseDatabase db(db_path);
-  for (const RunInfo& r : RunStore(db).list())
+  auto storage = open_storage(db_path);
+  Storage& db = *storage;
+  for (const RunInfo& r : db.runs().list())
     std::cout << r.id << "  " << r.status << "  " << r.period_from << ".." << r.period_to << "  " << r.households << " households, "
               << r.bad_records << " with errors  rules " << r.ruleset.substr(0, 19) << "…\n";
   return 0;
 }
 
 int run_diff(const std::string& db_path, std::int64_t from, std::int64_t to, const std::string& report_dir) {
-  CaseDatabase db(db_path);
+  auto storage = open_storage(db_path);
+  Storage& db = *storage;
   DiffReport r = diff_runs(db, from, to);
   print_diff(r);
   std::cout << "report: " << write_diff_report(r, report_dir) << " (with changes.csv, losers.csv, review.csv and summary.csv)\n";
@@ -214,7 +219,8 @@ int run_diff(const std::string& db_path, std::int64_t from, std::int64_t to, con
 
 int run_replay(const std::string& db_path, std::int64_t run, const std::string& household, const std::string& period,
                const std::string& format) {
-  CaseDatabase db(db_path);
+  auto storage = open_storage(db_path);
+  Storage& db = *storage;
   Replay r = replay_decision(db, run, household, period);
   const ir::RuleSet& rs = *r.rules->rules;
   if (format == "json") std::cout << render_result_json(rs, r.rules->sources, r.result, true, &r.household) << '\n';
@@ -229,7 +235,8 @@ int run_replay(const std::string& db_path, std::int64_t run, const std::string& 
 }
 
 int run_arrears(const std::string& db_path, std::int64_t paid, std::int64_t recalculated, const std::string& csv) {
-  CaseDatabase db(db_path);
+  auto storage = open_storage(db_path);
+  Storage& db = *storage;
   ArrearsReport r = compute_arrears(db, paid, recalculated);
   std::cout << "arrears: paid run " << paid << " vs recalculated run " << recalculated << ", months " << r.from << " to " << r.to << '\n';
   for (const auto& [p, amount] : r.arrears_by_program) std::cout << "  " << p << ": 补发 " << amount.to_fixed(2) << " 元\n";

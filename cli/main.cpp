@@ -8,7 +8,7 @@
 #include "cli/casework_commands.hpp"
 #include "cli/commands.hpp"
 #include "cli/server_commands.hpp"
-#include "engine/storage/case_database.hpp"
+#include "engine/storage/storage_error.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"entitle — social-assistance rules as code: check rules, evaluate households, run rule tests"};
@@ -103,12 +103,12 @@ int main(int argc, char** argv) {
   replay->add_option("--format", rp_format, "text (default) or json");
 
   std::string sv_db, sv_rules = "rules", sv_listen = "127.0.0.1:8080", sv_web;
-  unsigned sv_threads = 8;
+  unsigned sv_threads = 64;
   auto* serve = app.add_subcommand("serve", "serve the web application and the HTTP API (docs/http-api.md)");
   serve->add_option("--db", sv_db, "case database")->required();
   serve->add_option("--rules", sv_rules, "rule-set directory (default: rules)");
   serve->add_option("--listen", sv_listen, "HOST:PORT (default 127.0.0.1:8080: this machine only)");
-  serve->add_option("--threads", sv_threads, "request threads (default 8)");
+  serve->add_option("--threads", sv_threads, "request threads (default 64: cpp-httplib holds one per keep-alive connection)");
   serve->add_option("--web", sv_web, "directory of the web pages (default: the source tree's web/)");
 
   std::string u_name, u_role, u_db, u_rules = "rules";

@@ -12,7 +12,7 @@ namespace entitle::server {
 struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;
-  unsigned threads = 8;
+  unsigned threads = 64;  // cpp-httplib holds a thread per keep-alive connection: at least the clients served at once
   std::string web_dir;                    // static pages; empty: none
   std::size_t max_body = 8u << 20;        // bytes; larger requests get 413
 };

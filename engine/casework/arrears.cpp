@@ -6,8 +6,6 @@
 #include <tuple>
 
 #include "engine/casework/diff.hpp"
-#include "engine/storage/household_store.hpp"
-#include "engine/storage/run_store.hpp"
 
 namespace entitle {
 namespace {
@@ -18,7 +16,7 @@ struct Paid {
 };
 using Key = std::tuple<std::string, std::string, std::string>;  // household, program, period
 
-std::map<Key, Paid> monthly_decisions(RunStore& runs, std::int64_t run, const std::string& from, const std::string& to) {
+std::map<Key, Paid> monthly_decisions(RunRepository& runs, std::int64_t run, const std::string& from, const std::string& to) {
   std::map<Key, Paid> out;
   runs.for_each_decision(run, from, to, [&](const StoredDecision& d) {
     if (d.per != "month") return;
@@ -32,8 +30,8 @@ std::map<Key, Paid> monthly_decisions(RunStore& runs, std::int64_t run, const st
 
 }  // namespace
 
-ArrearsReport compute_arrears(CaseDatabase& db, std::int64_t paid_run, std::int64_t recalculated_run) {
-  RunStore runs(db);
+ArrearsReport compute_arrears(Storage& db, std::int64_t paid_run, std::int64_t recalculated_run) {
+  RunRepository& runs = db.runs();
   auto a = runs.require(paid_run), b = runs.require(recalculated_run);
   ArrearsReport rep;
   rep.paid_run = paid_run;
@@ -66,7 +64,7 @@ ArrearsReport compute_arrears(CaseDatabase& db, std::int64_t paid_run, std::int6
     ++line.months;
     line.detail += (line.detail.empty() ? "" : "; ") + period + ": " + before.to_fixed(2) + " → " + after.to_fixed(2);
   }
-  auto townships = HouseholdStore(db).townships();
+  auto townships = db.households().townships();
   for (auto& [key, line] : lines) {
     auto tw = townships.find(line.household);
     if (tw != townships.end()) line.township = tw->second;

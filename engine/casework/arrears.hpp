@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/storage/case_database.hpp"
+#include "engine/storage/storage.hpp"
 #include "engine/values/rational.hpp"
 
 namespace entitle {
@@ -26,7 +26,7 @@ struct ArrearsReport {
 };
 
 /// Monthly programs only: for every month both runs cover, recalculated − paid, summed per household and program.
-ArrearsReport compute_arrears(CaseDatabase& db, std::int64_t paid_run, std::int64_t recalculated_run);
+ArrearsReport compute_arrears(Storage& db, std::int64_t paid_run, std::int64_t recalculated_run);
 void write_arrears_csv(const ArrearsReport& report, const std::string& path);
 
 }  // namespace entitle

@@ -8,8 +8,6 @@
 
 #include "engine/base/json_tree.hpp"
 #include "engine/eval/evaluator.hpp"
-#include "engine/storage/household_store.hpp"
-#include "engine/storage/ruleset_store.hpp"
 
 namespace entitle {
 namespace {
@@ -90,11 +88,11 @@ std::optional<Rational> annual_amount(const Rational& amount, const std::string&
   return std::nullopt;
 }
 
-BatchSummary run_batch(CaseDatabase& db, const LoadedRules& rules, const BatchOptions& o, const BatchProgress& progress) {
+BatchSummary run_batch(Storage& db, const LoadedRules& rules, const BatchOptions& o, const BatchProgress& progress) {
   const ir::RuleSet& rs = *rules.rules;
-  store_ruleset(db, rules);
-  RunStore runs(db);
-  HouseholdStore households(db);
+  db.rulesets().store(rules);
+  RunRepository& runs = db.runs();
+  HouseholdRepository& households = db.households();
   BatchSummary sum;
   std::string from = o.from.to_string(), to = o.to.to_string();
   if (auto unfinished = runs.find_unfinished(rs.hash, from, to, o.kind)) {
@@ -153,9 +151,9 @@ BatchSummary run_batch(CaseDatabase& db, const LoadedRules& rules, const BatchOp
   return totals;
 }
 
-BatchSummary summarize_run(CaseDatabase& db, std::int64_t run, const std::string& period) {
+BatchSummary summarize_run(Storage& db, std::int64_t run, const std::string& period) {
   BatchSummary sum;
-  RunStore runs(db);
+  RunRepository& runs = db.runs();
   if (auto info = runs.get(run)) sum.run = *info;
   sum.period = period;
   sum.households = sum.run.households;

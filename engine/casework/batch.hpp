@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "engine/api/rules_loader.hpp"
-#include "engine/storage/run_store.hpp"
+#include "engine/storage/storage.hpp"
 #include "engine/values/calendar.hpp"
 #include "engine/values/rational.hpp"
 
@@ -61,9 +61,9 @@ std::optional<Rational> annual_amount(const Rational& amount, const std::string&
 
 using BatchProgress = std::function<void(std::int64_t done, std::int64_t total)>;
 
-BatchSummary run_batch(CaseDatabase& db, const LoadedRules& rules, const BatchOptions& options, const BatchProgress& progress);
+BatchSummary run_batch(Storage& db, const LoadedRules& rules, const BatchOptions& options, const BatchProgress& progress);
 
 /// Totals of a finished (or partly finished) run for one month, read back from the database.
-BatchSummary summarize_run(CaseDatabase& db, std::int64_t run, const std::string& period);
+BatchSummary summarize_run(Storage& db, std::int64_t run, const std::string& period);
 
 }  // namespace entitle

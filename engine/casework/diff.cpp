@@ -15,9 +15,7 @@
 #include "engine/explain/render.hpp"
 #include "engine/casework/batch.hpp"
 #include "engine/eval/evaluator.hpp"
-#include "engine/storage/household_store.hpp"
-#include "engine/storage/ruleset_store.hpp"
-#include "engine/storage/run_store.hpp"
+#include "engine/storage/storage.hpp"
 #include "engine/values/rounding.hpp"
 
 namespace entitle {
@@ -81,8 +79,8 @@ std::string kind_label(const std::optional<DecisionKind>& k) {
 
 std::string short_hash(const std::string& h) { return h.size() > 19 ? h.substr(0, 19) + "…" : h; }
 
-std::unique_ptr<LoadedRules> rules_of(CaseDatabase& db, const std::string& hash) {
-  auto sources = stored_sources(db, hash);
+std::unique_ptr<LoadedRules> rules_of(Storage& db, const std::string& hash) {
+  auto sources = db.rulesets().sources(hash);
   if (sources.empty()) throw StorageError("the rule set " + hash + " of this run is not in the database");
   auto loaded = load_rules_from_texts(sources);
   if (!loaded->rules) throw StorageError("the stored rule set " + hash + " no longer checks");
@@ -512,9 +510,9 @@ void explain_jobs(std::vector<ReasonJob>& jobs, DiffReport& rep, const LoadedRul
 
 }  // namespace
 
-DiffReport diff_runs(CaseDatabase& db, std::int64_t from_run, std::int64_t to_run) {
-  RunStore runs(db);
-  HouseholdStore households(db);
+DiffReport diff_runs(Storage& db, std::int64_t from_run, std::int64_t to_run) {
+  RunRepository& runs = db.runs();
+  HouseholdRepository& households = db.households();
   auto a = runs.require(from_run), b = runs.require(to_run);
   DiffReport rep;
   rep.from_run = from_run;
@@ -729,14 +727,14 @@ DiffReport diff_runs(CaseDatabase& db, std::int64_t from_run, std::int64_t to_ru
     auto record_a = households.record_version(hid, hash_a);
     if (!record_a)
       throw StorageError("the record version " + hash_a.substr(0, 12) + "… of household " + hid + " used by run " +
-                         std::to_string(from_run) + " is not in the case database '" + db.path() + "'");
+                         std::to_string(from_run) + " is not in the case database '" + db.location() + "'");
     job.record_a = std::move(*record_a);
     job.record_changed = hash_a != hash_b;
     if (job.record_changed) {
       auto record_b = households.record_version(hid, hash_b);
       if (!record_b)
         throw StorageError("the record version " + hash_b.substr(0, 12) + "… of household " + hid + " used by run " +
-                           std::to_string(to_run) + " is not in the case database '" + db.path() + "'");
+                           std::to_string(to_run) + " is not in the case database '" + db.location() + "'");
       job.record_b = std::move(*record_b);
     } else {
       job.record_b = job.record_a;

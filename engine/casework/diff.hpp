@@ -9,7 +9,7 @@
 
 #include "engine/api/rules_loader.hpp"
 #include "engine/eval/result.hpp"
-#include "engine/storage/case_database.hpp"
+#include "engine/storage/storage.hpp"
 #include "engine/values/calendar.hpp"
 #include "engine/values/rational.hpp"
 
@@ -97,7 +97,7 @@ struct DiffReport {
 /// Compares the runs' decisions for one month each: the latest month both cover, else each run's last month.
 /// Each changed household is evaluated again, with explanations, under each run's rule set and with the record
 /// version each run used, to name the cause. Throws StorageError naming a run that does not exist or a damaged row.
-DiffReport diff_runs(CaseDatabase& db, std::int64_t from_run, std::int64_t to_run);
+DiffReport diff_runs(Storage& db, std::int64_t from_run, std::int64_t to_run);
 
 /// Why one program's decision differs between two explained evaluations (`before` under `old_rules` for
 /// `old_month`, `after` under `new_rules` for `new_month`): the two explanation trees are walked in parallel from

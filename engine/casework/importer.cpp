@@ -1,12 +1,9 @@
 // importer.cpp — file → validated households → case database.
 #include "engine/casework/importer.hpp"
 
-#include <SQLiteCpp/Transaction.h>
-
-#include <memory>
+#include <optional>
 
 #include "engine/api/record_source.hpp"
-#include "engine/storage/household_store.hpp"
 
 namespace entitle {
 namespace {
@@ -42,14 +39,14 @@ std::vector<MemberRow> member_rows(const ir::RuleSet& rs, const Household& hh) {
   return out;
 }
 
-ImportSummary import_file(CaseDatabase& db, const ir::RuleSet& rs, const std::string& path, const LoadOptions& options,
+ImportSummary import_file(Storage& db, const ir::RuleSet& rs, const std::string& path, const LoadOptions& options,
                           const std::function<void(const InputError&)>& on_error, std::size_t chunk) {
-  HouseholdStore store(db);
+  HouseholdRepository& store = db.households();
   ImportSummary sum;
   sum.import_id = store.begin_import(path);
   const ir::EntityDef& root = rs.entities[rs.root_entity];
   int area_field = root.find_field("area");
-  std::unique_ptr<SQLite::Transaction> tx;
+  std::optional<WriteTransaction> tx;
   std::size_t in_tx = 0;
   std::string error;
   bool ok = read_records(path, [&](RawRecord&& rec) {
@@ -69,16 +66,16 @@ ImportSummary import_file(CaseDatabase& db, const ir::RuleSet& rs, const std::st
       for (const auto& e : errors) on_error(e);
       return;
     }
-    if (!tx) tx = std::make_unique<SQLite::Transaction>(db.db());
+    if (!tx) tx.emplace(db.begin_write());
     std::string area = area_field >= 0 && hh.root().present[area_field]
                            ? rs.enums[root.fields[area_field].type.ref].values[hh.root().fields[area_field].scalar]
                            : "";
     std::string text = rec.text.empty() ? to_json_text(*rec.json) : std::move(rec.text);
     while (!text.empty() && (text.back() == '\r' || text.back() == ' ')) text.pop_back();
     switch (store.put(hh.id, hh.region, area, text, member_rows(rs, hh), sum.import_id)) {
-      case HouseholdStore::Put::New: ++sum.stored_new; break;
-      case HouseholdStore::Put::Updated: ++sum.updated; break;
-      case HouseholdStore::Put::Unchanged: ++sum.unchanged; break;
+      case HouseholdRepository::Put::New: ++sum.stored_new; break;
+      case HouseholdRepository::Put::Updated: ++sum.updated; break;
+      case HouseholdRepository::Put::Unchanged: ++sum.unchanged; break;
     }
     if (++in_tx >= chunk) {
       tx->commit();

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "engine/eval/household.hpp"
-#include "engine/storage/household_store.hpp"
+#include "engine/storage/storage.hpp"
 
 namespace entitle {
 
@@ -18,7 +18,7 @@ struct ImportSummary {
 /// against the rule set's schema and the household rules (plus dates not after `options.not_after`, which
 /// `entitle import` sets to today), stores valid ones in transactions of `chunk` households, and reports each
 /// problem. Enum values written by their label are stored by their name.
-ImportSummary import_file(CaseDatabase& db, const ir::RuleSet& rs, const std::string& path, const LoadOptions& options,
+ImportSummary import_file(Storage& db, const ir::RuleSet& rs, const std::string& path, const LoadOptions& options,
                           const std::function<void(const InputError&)>& on_error, std::size_t chunk = 2000);
 
 /// The rows of the members table for a loaded household.

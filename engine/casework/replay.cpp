@@ -6,14 +6,11 @@
 #include "engine/base/json_tree.hpp"
 #include "engine/casework/batch.hpp"
 #include "engine/eval/evaluator.hpp"
-#include "engine/storage/household_store.hpp"
-#include "engine/storage/ruleset_store.hpp"
-#include "engine/storage/run_store.hpp"
 
 namespace entitle {
 
-Replay replay_decision(CaseDatabase& db, std::int64_t run_id, const std::string& household, const std::string& period) {
-  RunStore runs(db);
+Replay replay_decision(Storage& db, std::int64_t run_id, const std::string& household, const std::string& period) {
+  RunRepository& runs = db.runs();
   RunInfo run = runs.require(run_id);
   auto month = Month::parse(period);
   if (!month || period < run.period_from || period > run.period_to)
@@ -23,10 +20,10 @@ Replay replay_decision(CaseDatabase& db, std::int64_t run_id, const std::string&
   const std::string& input_hash = done->first;
   Replay out;
   // The record version the run used: the current one or one kept in history, found by its hash.
-  auto record = HouseholdStore(db).record_version(household, input_hash);
+  auto record = db.households().record_version(household, input_hash);
   if (!record) throw StorageError("the record version " + input_hash.substr(0, 12) + "… of household " + household + " is not in the database");
   out.record = *record;
-  auto sources = stored_sources(db, run.ruleset);
+  auto sources = db.rulesets().sources(run.ruleset);
   if (sources.empty()) throw StorageError("the rule set " + run.ruleset + " is not in the database");
   out.rules = load_rules_from_texts(sources);
   if (!out.rules->rules) throw StorageError("the stored rule set " + run.ruleset + " no longer checks");

@@ -8,7 +8,7 @@
 #include "engine/api/rules_loader.hpp"
 #include "engine/eval/household.hpp"
 #include "engine/eval/result.hpp"
-#include "engine/storage/case_database.hpp"
+#include "engine/storage/storage.hpp"
 
 namespace entitle {
 
@@ -21,6 +21,6 @@ struct Replay {
 };
 
 /// Throws StorageError when the run, the household in that run, its rule set or its record version is missing.
-Replay replay_decision(CaseDatabase& db, std::int64_t run, const std::string& household, const std::string& period);
+Replay replay_decision(Storage& db, std::int64_t run, const std::string& household, const std::string& period);
 
 }  // namespace entitle

@@ -6,8 +6,6 @@
 #include "engine/explain/render.hpp"
 #include "engine/service/request_record.hpp"
 #include "engine/service/service.hpp"
-#include "engine/storage/casework_store.hpp"
-#include "engine/storage/run_store.hpp"
 
 namespace entitle {
 namespace {
@@ -33,7 +31,7 @@ Json amendment_json(const Amendment& a) {
 
 Json Service::amendments() {
   Json out = Json::array();
-  for (const Amendment& a : CaseworkStore(db()).amendments()) out.push_back(amendment_json(a));
+  for (const Amendment& a : storage().casework().amendments()) out.push_back(amendment_json(a));
   return out;
 }
 
@@ -68,7 +66,7 @@ Json Service::amend(const Principal& p, const std::string& body_text) {
   a.source = "# 县级民政部门录入的标准调整 (由 " + p.user + " 录入)\namend standard " + a.standard + " cite \"" + a.cite + "\" {\n  " +
              a.region + (a.key.empty() ? "" : " " + a.key) + ": from " + a.valid_from + " " + a.value + "  cite \"" + a.cite + "\"\n}\n";
   // The rule set with every adopted amendment and this one must check cleanly.
-  CaseworkStore cases(db());
+  CaseworkRepository& cases = storage().casework();
   std::vector<std::pair<std::string, std::string>> extra;
   for (const Amendment& old : cases.amendments())
     if (old.status == "adopted") extra.emplace_back("amendments/" + std::to_string(old.id) + ".rules", old.source);
@@ -80,7 +78,9 @@ Json Service::amend(const Principal& p, const std::string& body_text) {
   Month month = period.empty() ? Month::of(*from) : request_month(body, "period");
   {
     std::lock_guard<std::mutex> lock(batch_mutex_);
-    if (batch_ && batch_->state == "running") throw ServiceError(409, "busy", "批量运行正在进行，请在其结束后再录入标准调整");
+    if (batch_ && batch_->state == "running")
+      throw ServiceError(409, "busy", batch_->kind == "preview" ? "正在预览另一项标准调整的影响，请在其结束后再录入"
+                                                                : "批量运行正在进行，请在其结束后再录入标准调整");
   }
   std::int64_t id = cases.add_amendment(a);
   // Re-load under the amendment's own name, so the preview's rule set is the one adoption will produce.
@@ -99,12 +99,12 @@ Json Service::amend(const Principal& p, const std::string& body_text) {
   o.from = o.to = month;
   o.kind = "preview";
   o.cancel = &job->cancel;
-  start_job(std::move(job), [loaded, amended, o, id](CaseDatabase& conn, BatchJob& j) {
+  start_job(std::move(job), [loaded, amended, o, id](Storage& conn, BatchJob& j) {
     auto progress = [&j](std::int64_t done, std::int64_t total) {
       j.done = done;
       j.total = total;
     };
-    RunStore runs(conn);
+    RunRepository& runs = conn.runs();
     std::int64_t base = 0;
     if (auto approved = runs.approved_for(o.from.to_string())) base = approved->id;
     if (!base) base = run_batch(conn, *loaded, o, progress).run.id;
@@ -112,7 +112,7 @@ Json Service::amend(const Principal& p, const std::string& body_text) {
     BatchSummary preview = run_batch(conn, *amended, o, progress);
     if (preview.interrupted) return;
     j.run = preview.run.id;
-    CaseworkStore(conn).set_amendment_preview(id, preview.run.id, base);
+    conn.casework().set_amendment_preview(id, preview.run.id, base);
   });
   Json out = amendment_json(*cases.amendment(id));
   out["preview"] = "running";
@@ -120,7 +120,7 @@ Json Service::amend(const Principal& p, const std::string& body_text) {
 }
 
 Json Service::amendment(std::int64_t id) {
-  auto a = CaseworkStore(db()).amendment(id);
+  auto a = storage().casework().amendment(id);
   if (!a) throw ServiceError(404, "not_found", "没有第 " + std::to_string(id) + " 号标准调整");
   Json out = amendment_json(*a);
   std::string state;
@@ -141,7 +141,7 @@ Json Service::amendment(std::int64_t id) {
 }
 
 Json Service::adopt(const Principal& p, std::int64_t id) {
-  CaseworkStore cases(db());
+  CaseworkRepository& cases = storage().casework();
   auto a = cases.amendment(id);
   if (!a) throw ServiceError(404, "not_found", "没有第 " + std::to_string(id) + " 号标准调整");
   if (a->status != "draft") throw ServiceError(409, "conflict", "第 " + std::to_string(id) + " 号标准调整已经采用");

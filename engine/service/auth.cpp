@@ -4,7 +4,6 @@
 #include "engine/base/sha256.hpp"
 #include "engine/service/passwords.hpp"
 #include "engine/service/service.hpp"
-#include "engine/storage/user_store.hpp"
 
 namespace entitle {
 namespace {
@@ -49,7 +48,7 @@ std::optional<Role> role_from_name(const std::string& name) {
 }
 
 std::pair<Principal, std::string> Service::login(const std::string& user, const std::string& password) {
-  UserStore users(db());
+  UserRepository& users = storage().users();
   auto u = users.find(user);
   // The same refusal for an unknown name and a wrong password: a caller learns nothing about which names exist.
   if (!u || !verify_password(u->password_hash, password)) {
@@ -67,7 +66,7 @@ std::pair<Principal, std::string> Service::login(const std::string& user, const 
 
 std::optional<Principal> Service::authenticate(const std::string& token) {
   if (token.empty()) return std::nullopt;
-  UserStore users(db());
+  UserRepository& users = storage().users();
   std::string hash = sha256_hex(token);
   auto s = users.find_session(hash);
   if (!s) return std::nullopt;
@@ -83,7 +82,7 @@ std::optional<Principal> Service::authenticate(const std::string& token) {
 }
 
 void Service::logout(const Principal& p) {
-  UserStore(db()).delete_session(p.session);
+  storage().users().delete_session(p.session);
   audit_append(p.user, "logout", "user:" + p.user, "", "", Json::object());
 }
 
@@ -107,13 +106,13 @@ void Service::add_user(const std::string& actor, const std::string& name, const 
   if (*r == Role::Caseworker && codes.empty())
     throw ServiceError(400, "bad_request", "经办人员 (caseworker) 至少要有一个乡镇 (--township)", "townships");
   UserRecord u{name, role, hash_password(password), "", codes};
-  if (!UserStore(db()).add(u)) throw ServiceError(409, "conflict", "用户 " + name + " 已存在", "user");
+  if (!storage().users().add(u)) throw ServiceError(409, "conflict", "用户 " + name + " 已存在", "user");
   audit_append(actor, "user_add", "user:" + name, "", "", Json{{"role", role}, {"townships", codes}});
 }
 
 Json Service::users() {
   Json out = Json::array();
-  for (const UserRecord& u : UserStore(db()).list())
+  for (const UserRecord& u : storage().users().list())
     out.push_back(Json{{"user", u.name}, {"role", u.role}, {"townships", u.townships}, {"created", u.created}});
   return out;
 }

@@ -2,7 +2,7 @@
 #pragma once
 #include <nlohmann/json.hpp>
 
-#include "engine/storage/run_store.hpp"
+#include "engine/storage/run_repository.hpp"
 
 namespace entitle {
 

@@ -93,6 +93,12 @@ Json Service::standards() {
     Json rows = Json::array();
     for (const ir::StandardRow& row : s.rows) {
       Json values = Json::array();
+      // The value in force today is the latest that has begun (a newer value ends the one before it), unless its
+      // own `until` has passed — the choice the evaluator makes for a month.
+      const ir::StandardValue* current = nullptr;
+      for (const ir::StandardValue& v : row.values)
+        if (!(today < v.from) && (!current || current->from < v.from)) current = &v;
+      if (current && current->until && *current->until < today) current = nullptr;
       for (const ir::StandardValue& v : row.values) {
         Json j{{"from", v.from.to_string()}};
         if (v.until) j["until"] = v.until->to_string();
@@ -102,7 +108,7 @@ Json Service::standards() {
         j["assumed_date"] = v.assumed_date;
         // In force today, and stale today by the same test the evaluator applies (older than its renewal, no
         // newer value): a decision for this month using it is provisional.
-        bool in_force = !(today < v.from) && (!v.until || !(*v.until < today));
+        bool in_force = &v == current;
         j["in_force_today"] = in_force;
         j["stale_today"] = in_force && v.expr >= 0 && s.renewal_months > 0 && !v.until && !(today < add_months(v.from, s.renewal_months));
         values.push_back(j);

@@ -8,9 +8,6 @@
 #include "engine/service/decision_json.hpp"
 #include "engine/service/request_record.hpp"
 #include "engine/service/service.hpp"
-#include "engine/storage/casework_store.hpp"
-#include "engine/storage/household_store.hpp"
-#include "engine/storage/run_store.hpp"
 
 namespace entitle {
 namespace {
@@ -25,7 +22,7 @@ Date today_utc() {
 }  // namespace
 
 std::string Service::require_visible(const Principal& p, const std::string& id) {
-  auto h = HouseholdStore(db()).get(id);
+  auto h = storage().households().get(id);
   if (!h) throw ServiceError(404, "not_found", "没有户编号为 " + id + " 的家庭");
   if (!may_see(p, h->township)) throw ServiceError(403, "forbidden", "家庭 " + id + " 不在您负责的乡镇范围内");
   return h->township;
@@ -41,7 +38,7 @@ Json Service::list_households(const Principal& p, const HouseholdListQuery& q) {
   std::int64_t total = 0;
   auto r = rules();
   Json list = Json::array();
-  for (const HouseholdListing& h : HouseholdStore(db()).search(hq, total))
+  for (const HouseholdListing& h : storage().households().search(hq, total))
     list.push_back(Json{{"id", h.id}, {"head_name", h.head_name}, {"head_id_number", h.head_id_number}, {"region", h.region},
                         {"township", h.township}, {"township_name", r->rules->region_name(h.township)}, {"members", h.members},
                         {"version", h.version}});
@@ -50,7 +47,7 @@ Json Service::list_households(const Principal& p, const HouseholdListQuery& q) {
 
 std::pair<std::string, int> Service::household(const Principal& p, const std::string& id) {
   require_visible(p, id);
-  auto h = HouseholdStore(db()).get(id);
+  auto h = storage().households().get(id);
   return {h->record, h->version};
 }
 
@@ -76,9 +73,9 @@ Json Service::put_household(const Principal& p, const std::string& id, const std
                          ? rs.enums[root.fields[area_field].type.ref].values[hh.root().fields[area_field].scalar]
                          : "";
   std::string text = to_json_text(record);
-  CaseDatabase& d = db();
-  WriteTransaction tx(d);
-  HouseholdStore store(d);
+  Storage& d = storage();
+  WriteTransaction tx = d.begin_write();
+  HouseholdRepository& store = d.households();
   auto before = store.get(id);
   if (before && !may_see(p, before->township))
     throw ServiceError(403, "forbidden", "家庭 " + id + " 不在您负责的乡镇范围内");
@@ -89,25 +86,25 @@ Json Service::put_household(const Principal& p, const std::string& id, const std
                            " 版)；请重新载入后再修改");
   auto put = store.put(id, hh.region, area, text, member_rows(rs, hh), 0, p.user);
   auto after = store.get(id);
-  if (put != HouseholdStore::Put::Unchanged)
+  if (put != HouseholdRepository::Put::Unchanged)
     audit_append(p.user, "household_put", "household:" + id, before ? before->record_hash : "", after->record_hash,
                  Json{{"version", after->version}});
   tx.commit();
   return Json{{"id", id}, {"version", after->version}, {"record_hash", after->record_hash},
-              {"changed", put != HouseholdStore::Put::Unchanged}};
+              {"changed", put != HouseholdRepository::Put::Unchanged}};
 }
 
 Json Service::household_versions(const Principal& p, const std::string& id) {
   require_visible(p, id);
   Json out = Json::array();
-  for (const HouseholdVersion& v : HouseholdStore(db()).versions(id))
+  for (const HouseholdVersion& v : storage().households().versions(id))
     out.push_back(Json{{"version", v.version}, {"record_hash", v.record_hash}, {"stored_by", v.stored_by}, {"stored_at", v.stored_at}});
   return out;
 }
 
 std::string Service::household_version(const Principal& p, const std::string& id, int version) {
   require_visible(p, id);
-  auto r = HouseholdStore(db()).version_record(id, version);
+  auto r = storage().households().version_record(id, version);
   if (!r) throw ServiceError(404, "not_found", "家庭 " + id + " 没有第 " + std::to_string(version) + " 版");
   return *r;
 }
@@ -118,7 +115,7 @@ Json Service::decide(const Principal& p, const std::string& id, const std::strin
   if (!month) throw ServiceError(400, "bad_request", "月份应为 YYYY-MM，收到 '" + period.substr(0, 40) + "'", "period");
   auto loaded = rules();
   const ir::RuleSet& rs = *loaded->rules;
-  auto h = HouseholdStore(db()).get(id);
+  auto h = storage().households().get(id);
   JsonNode record = parse_request_json(h->record);
   Household hh;
   load_request_household(rs, record, LoadOptions::evaluating(*month), hh);
@@ -132,7 +129,7 @@ Json Service::decide(const Principal& p, const std::string& id, const std::strin
   d.record_version = h->version;
   d.result = result;
   d.decided_by = p.user;
-  std::int64_t decision_id = CaseworkStore(db()).add_decision(d);
+  std::int64_t decision_id = storage().casework().add_decision(d);
   audit_append(p.user, "decide", "household:" + id, h->record_hash, sha256_hex(result),
                Json{{"period", d.period}, {"decision", decision_id}, {"ruleset", rs.hash}, {"record_version", h->version}});
   return Json{{"decision_id", decision_id}, {"record_version", h->version}, {"record_hash", h->record_hash},
@@ -141,11 +138,11 @@ Json Service::decide(const Principal& p, const std::string& id, const std::strin
 
 Json Service::decisions(const Principal& p, const std::string& id) {
   require_visible(p, id);
-  CaseDatabase& d = db();
-  RunStore runs(d);
+  Storage& d = storage();
+  RunRepository& runs = d.runs();
   auto loaded = rules();
   std::map<std::string, int> version_of;  // record hash → version
-  for (const HouseholdVersion& v : HouseholdStore(d).versions(id)) version_of[v.record_hash] = v.version;
+  for (const HouseholdVersion& v : d.households().versions(id)) version_of[v.record_hash] = v.version;
   Json out = Json::array();
   for (const RunInfo& run : runs.runs_of_household(id)) {
     auto finished = runs.household_in_run(run.id, id);
@@ -166,7 +163,7 @@ Json Service::decisions(const Principal& p, const std::string& id) {
                          {"at", run.finished.empty() ? run.started : run.finished}, {"programs", programs}});
     }
   }
-  for (const CaseDecision& c : CaseworkStore(d).decisions_of(id, true)) {
+  for (const CaseDecision& c : d.casework().decisions_of(id, true)) {
     Json programs = Json::array();
     Json result = Json::parse(c.result, nullptr, false);
     if (result.is_object() && result.contains("entitlements"))

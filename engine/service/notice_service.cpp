@@ -8,8 +8,6 @@
 #include "engine/service/notice.hpp"
 #include "engine/service/request_record.hpp"
 #include "engine/service/service.hpp"
-#include "engine/storage/casework_store.hpp"
-#include "engine/storage/household_store.hpp"
 
 namespace entitle {
 
@@ -19,7 +17,7 @@ std::string Service::notice(const Principal& p, const std::string& id, const std
   if (!month) throw ServiceError(400, "bad_request", "月份应为 YYYY-MM，收到 '" + period.substr(0, 40) + "'", "period");
   auto loaded = rules();
   const ir::RuleSet& rs = *loaded->rules;
-  auto h = HouseholdStore(db()).get(id);
+  auto h = storage().households().get(id);
   JsonNode record = parse_request_json(h->record);
   Household hh;
   load_request_household(rs, record, LoadOptions::evaluating(*month), hh);
@@ -43,14 +41,14 @@ std::string Service::notice(const Principal& p, const std::string& id, const std
 }
 
 std::string Service::notice_template() {
-  auto t = CaseworkStore(db()).setting("notice_template");
+  auto t = storage().casework().setting("notice_template");
   return t ? *t : default_notice_template();
 }
 
 void Service::set_notice_template(const Principal& p, const std::string& text) {
   if (text.size() > 20000) throw ServiceError(400, "bad_request", "告知书模板过长 (至多 20000 字节)", "text");
   std::string before = notice_template();
-  CaseworkStore(db()).set_setting("notice_template", text);
+  storage().casework().set_setting("notice_template", text);
   audit_append(p.user, "notice_template", "setting:notice_template", sha256_hex(before), sha256_hex(text), Json::object());
 }
 

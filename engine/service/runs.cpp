@@ -9,10 +9,6 @@
 #include "engine/explain/render.hpp"
 #include "engine/service/decision_json.hpp"
 #include "engine/service/service.hpp"
-#include "engine/storage/audit_store.hpp"
-#include "engine/storage/casework_store.hpp"
-#include "engine/storage/household_store.hpp"
-#include "engine/storage/run_store.hpp"
 
 namespace entitle {
 namespace {
@@ -109,7 +105,7 @@ Json diff_json(const DiffReport& r, std::size_t max_rows) {
 
 Json Service::runs() {
   Json out = Json::array();
-  RunStore store(db());
+  RunRepository& store = storage().runs();
   auto list = store.list();
   for (auto it = list.rbegin(); it != list.rend(); ++it) {
     Json j = run_json(*it);
@@ -122,10 +118,10 @@ Json Service::runs() {
 }
 
 Json Service::run(std::int64_t id) {
-  RunStore store(db());
+  RunRepository& store = storage().runs();
   auto r = store.get(id);
   if (!r) throw ServiceError(404, "not_found", "没有第 " + std::to_string(id) + " 次运行");
-  BatchSummary s = summarize_run(db(), id, r->period_to);
+  BatchSummary s = summarize_run(storage(), id, r->period_to);
   auto loaded = rules();
   Json programs = Json::array();
   for (const auto& [name, t] : s.programs) {
@@ -143,7 +139,7 @@ Json Service::run(std::int64_t id) {
   return j;
 }
 
-void Service::start_job(std::unique_ptr<BatchJob> job, std::function<void(CaseDatabase&, BatchJob&)> work) {
+void Service::start_job(std::unique_ptr<BatchJob> job, std::function<void(Storage&, BatchJob&)> work) {
   std::lock_guard<std::mutex> lock(batch_mutex_);
   if (batch_ && batch_->state == "running")
     throw ServiceError(409, "busy", batch_->kind == "preview" ? "正在预览一项标准调整的影响，请等待其结束" : "已有一次批量运行正在进行，请等待其结束");
@@ -154,8 +150,8 @@ void Service::start_job(std::unique_ptr<BatchJob> job, std::function<void(CaseDa
   j->thread = std::thread([this, j, work] {
     std::string state = "done", error;
     try {
-      CaseDatabase conn(db_path_);  // the job's own connection
-      work(conn, *j);
+      auto conn = open_storage(db_path_);  // the job's own connection
+      work(*conn, *j);
       if (j->cancel) state = "stopped";
     } catch (const std::exception& ex) {
       spdlog::error("{} failed: {}", j->kind, ex.what());
@@ -182,7 +178,7 @@ Json Service::start_batch(const Principal& p, const std::string& from, const std
   o.to = *m_to;
   o.cancel = &job->cancel;
   std::string user = p.user;
-  start_job(std::move(job), [loaded, o, user](CaseDatabase& conn, BatchJob& j) {
+  start_job(std::move(job), [loaded, o, user](Storage& conn, BatchJob& j) {
     BatchSummary s = run_batch(conn, *loaded, o, [&j](std::int64_t done, std::int64_t total) {
       j.done = done;
       j.total = total;
@@ -193,7 +189,7 @@ Json Service::start_batch(const Principal& p, const std::string& from, const std
     e.action = s.interrupted ? "batch_stopped" : "batch_finish";
     e.target = "run:" + std::to_string(s.run.id);
     e.detail = Json{{"households", s.households}, {"bad_records", s.bad_records}, {"ruleset", s.run.ruleset}}.dump();
-    AuditStore(conn).append(e);
+    conn.audit().append(e);
   });
   audit_append(p.user, "batch_start", "batch", "", "", Json{{"period", m_from->to_string()}, {"to", m_to->to_string()}});
   return Json{{"job", "batch"}, {"state", "running"}, {"period", m_from->to_string()}, {"to", m_to->to_string()}};
@@ -218,7 +214,7 @@ void Service::shutdown() {
 }
 
 Json Service::impact(std::int64_t to, std::int64_t from) {
-  RunStore store(db());
+  RunRepository& store = storage().runs();
   auto later = store.get(to);
   if (!later) throw ServiceError(404, "not_found", "没有第 " + std::to_string(to) + " 次运行");
   if (from == 0) {  // against the latest approved run before it, else the run before it
@@ -229,16 +225,16 @@ Json Service::impact(std::int64_t to, std::int64_t from) {
         if (r.id < to && r.kind == "batch") from = r.id;
   }
   if (from == 0 || !store.get(from)) throw ServiceError(404, "not_found", "没有可比较的较早运行 (from)", "from");
-  return diff_json(diff_runs(db(), from, to), 2000);
+  return diff_json(diff_runs(storage(), from, to), 2000);
 }
 
 Json Service::review(std::int64_t run) {
-  RunStore store(db());
+  RunRepository& store = storage().runs();
   auto r = store.get(run);
   if (!r) throw ServiceError(404, "not_found", "没有第 " + std::to_string(run) + " 次运行");
   // The review list is the later side of a comparison with the run itself: every decision with review reasons or
   // stale standard values.
-  DiffReport d = diff_runs(db(), run, run);
+  DiffReport d = diff_runs(storage(), run, run);
   Json review = Json::array(), provisional = Json::array();
   for (const ReviewCase& c : d.review) review.push_back(review_json(c, d.township_names));
   for (const ReviewCase& c : d.provisional)
@@ -248,7 +244,7 @@ Json Service::review(std::int64_t run) {
 }
 
 Json Service::approve(const Principal& p, std::int64_t run) {
-  RunStore store(db());
+  RunRepository& store = storage().runs();
   auto r = store.get(run);
   if (!r) throw ServiceError(404, "not_found", "没有第 " + std::to_string(run) + " 次运行");
   if (r->kind != "batch") throw ServiceError(409, "conflict", "第 " + std::to_string(run) + " 次运行是调标预览，不能发布");
@@ -264,13 +260,13 @@ Json Service::approve(const Principal& p, std::int64_t run) {
 Json Service::replay(std::int64_t run, const std::string& household, const std::string& period) {
   Replay r;
   try {
-    r = replay_decision(db(), run, household, period);
+    r = replay_decision(storage(), run, household, period);
   } catch (const StorageError& e) {
     throw ServiceError(404, "not_found", std::string("无法重放: ") + e.what());
   }
   const ir::RuleSet& rs = *r.rules->rules;
   Json stored = Json::array();
-  for (const StoredDecision& d : RunStore(db()).decisions_of(run, household, period)) {
+  for (const StoredDecision& d : storage().runs().decisions_of(run, household, period)) {
     Json j = stored_decision_json(d);
     for (const auto& p : rs.programs)
       if (p.name == d.program) j["label"] = p.label;
@@ -278,7 +274,7 @@ Json Service::replay(std::int64_t run, const std::string& household, const std::
   }
   std::string record_hash = sha256_hex(r.record);
   int record_version = 0;
-  for (const HouseholdVersion& v : HouseholdStore(db()).versions(household))
+  for (const HouseholdVersion& v : storage().households().versions(household))
     if (v.record_hash == record_hash) record_version = v.version;
   Json audit_entries = audit("household:" + household, "", 0, 200);
   for (const Json& e : audit("run:" + std::to_string(run), "", 0, 50)) audit_entries.push_back(e);

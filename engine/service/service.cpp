@@ -4,14 +4,12 @@
 #include <map>
 
 #include "engine/explain/render.hpp"
-#include "engine/storage/audit_store.hpp"
-#include "engine/storage/casework_store.hpp"
 
 namespace entitle {
 
 Service::Service(std::string db_path, std::string rules_dir) : db_path_(std::move(db_path)), rules_dir_(std::move(rules_dir)) {
   std::vector<std::pair<std::string, std::string>> extra;
-  for (const Amendment& a : CaseworkStore(db()).amendments())
+  for (const Amendment& a : storage().casework().amendments())
     if (a.status == "adopted") extra.emplace_back("amendments/" + std::to_string(a.id) + ".rules", a.source);
   rules_ = load_with_amendments(extra);
   if (!rules_->rules)
@@ -21,12 +19,12 @@ Service::Service(std::string db_path, std::string rules_dir) : db_path_(std::mov
 
 Service::~Service() { shutdown(); }
 
-CaseDatabase& Service::db() {
-  // One connection per thread and database: SQLite connections must not be shared between threads. The server's
-  // thread pool is fixed, so the number of connections is bounded.
-  thread_local std::map<std::string, std::unique_ptr<CaseDatabase>> connections;
+Storage& Service::storage() {
+  // One connection per thread and database: a Storage (an SQLite connection) must not be shared between threads. The
+  // server's thread pool is fixed, so the number of connections is bounded.
+  thread_local std::map<std::string, std::unique_ptr<Storage>> connections;
   auto& slot = connections[db_path_];
-  if (!slot) slot = std::make_unique<CaseDatabase>(db_path_);
+  if (!slot) slot = open_storage(db_path_);
   return *slot;
 }
 
@@ -48,7 +46,7 @@ void Service::audit_append(const std::string& user, const std::string& action, c
   e.before_hash = before;
   e.after_hash = after;
   e.detail = detail.dump();
-  AuditStore(db()).append(e);
+  storage().audit().append(e);
 }
 
 Json Service::audit(const std::string& target, const std::string& user, std::int64_t before, int limit) {
@@ -58,7 +56,7 @@ Json Service::audit(const std::string& target, const std::string& user, std::int
   q.before = before;
   q.limit = std::min(std::max(limit, 1), 1000);
   Json out = Json::array();
-  for (const AuditEntry& e : AuditStore(db()).list(q)) {
+  for (const AuditEntry& e : storage().audit().list(q)) {
     Json detail = Json::parse(e.detail, nullptr, false);
     out.push_back(Json{{"id", e.id}, {"at", e.at}, {"user", e.user}, {"action", e.action}, {"target", e.target},
                        {"before_hash", e.before_hash}, {"after_hash", e.after_hash},

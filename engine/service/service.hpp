@@ -17,7 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/api/rules_loader.hpp"
-#include "engine/storage/case_database.hpp"
+#include "engine/storage/storage.hpp"
 
 namespace entitle {
 
@@ -121,8 +121,8 @@ public:
   std::shared_ptr<const LoadedRules> rules() const;
 
 private:
-  /// This thread's connection to the database (SQLite connections are not shared between threads).
-  CaseDatabase& db();
+  /// This thread's connection to the database (a Storage is not shared between threads).
+  Storage& storage();
   void audit_append(const std::string& user, const std::string& action, const std::string& target, const std::string& before,
                     const std::string& after, const Json& detail);
   std::shared_ptr<const LoadedRules> load_with_amendments(const std::vector<std::pair<std::string, std::string>>& extra);
@@ -143,7 +143,7 @@ private:
   };
   /// Starts `work` on its own thread and connection as the background job; 409 busy while another runs. The
   /// job's state becomes done, stopped (cancelled) or failed (the exception is logged, never shown).
-  void start_job(std::unique_ptr<BatchJob> job, std::function<void(CaseDatabase&, BatchJob&)> work);
+  void start_job(std::unique_ptr<BatchJob> job, std::function<void(Storage&, BatchJob&)> work);
   std::mutex batch_mutex_;
   std::unique_ptr<BatchJob> batch_;
 };

@@ -15,7 +15,7 @@
 #include "engine/casework/generator.hpp"
 #include "engine/casework/importer.hpp"
 #include "engine/casework/replay.hpp"
-#include "engine/storage/household_store.hpp"
+#include "engine/storage/sqlite/sqlite_storage.hpp"
 #include "helpers.hpp"
 
 using namespace entitle;
@@ -55,26 +55,26 @@ std::string household_json(const std::string& id, const std::string& region, con
   return R"({"id":")" + id + R"(","region":")" + region + R"(","area":")" + area + R"(","members":[)" + members + "]}";
 }
 
-std::int64_t count(CaseDatabase& db, const std::string& sql) { return db.db().execAndGet(sql).getInt64(); }
+std::int64_t count(SqliteStorage& db, const std::string& sql) { return db.db().execAndGet(sql).getInt64(); }
 
 }  // namespace
 
 TEST(CaseDatabase, CreatesMigratesAndRefusesNewerOrForeignFiles) {
   TempDir t;
   {
-    CaseDatabase db(t.file("a.db"));
-    EXPECT_EQ(db.schema_version(), CaseDatabase::kSchemaVersion);
+    SqliteStorage db(t.file("a.db"));
+    EXPECT_EQ(db.schema_version(), SqliteStorage::kSchemaVersion);
     EXPECT_EQ(count(db, "SELECT count(*) FROM sqlite_master WHERE name = 'decisions'"), 1);
     db.db().exec("PRAGMA user_version = 99");
   }
   try {
-    CaseDatabase newer(t.file("a.db"));
+    SqliteStorage newer(t.file("a.db"));
     FAIL() << "a newer schema must be refused";
   } catch (const StorageError& e) {
-    EXPECT_NE(std::string(e.what()).find("has schema version 99, newer than this entitle understands (" + std::to_string(CaseDatabase::kSchemaVersion) + ")"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("has schema version 99, newer than this entitle understands (" + std::to_string(SqliteStorage::kSchemaVersion) + ")"), std::string::npos) << e.what();
   }
   write(t.file("not.db"), "this is a text file, not a database, and it is long enough to have a header\n");
-  EXPECT_THROW(CaseDatabase(t.file("not.db")), StorageError);
+  EXPECT_THROW(SqliteStorage(t.file("not.db")), StorageError);
 }
 
 TEST(Import, StoresGoodRecordsReportsBadOnesAndKeepsHistory) {
@@ -85,7 +85,7 @@ TEST(Import, StoresGoodRecordsReportsBadOnesAndKeepsHistory) {
   std::string future = household_json("H3", "140521100000", "rural", person("P1", "self", "2031-01-01"));
   std::string bad_id = household_json("H4", "140521100000", "rural", person("P1", "self", "1950-01-01", R"(,"id_number":"140521195001010019")"));
   write(t.file("in.jsonl"), good1 + "\n" + future + "\n{\"id\": \"broken\"\n" + good2 + "\n" + bad_id + "\n");
-  CaseDatabase db(t.file("c.db"));
+  SqliteStorage db(t.file("c.db"));
   std::vector<InputError> errors;
   LoadOptions opts;
   opts.not_after = Date::parse("2026-11-22");
@@ -109,7 +109,7 @@ TEST(Import, StoresGoodRecordsReportsBadOnesAndKeepsHistory) {
   ImportSummary s2 = import_file(db, rs, t.file("again.jsonl"), opts, [&](const InputError&) {});
   EXPECT_EQ(s2.unchanged, 1u);
   EXPECT_EQ(s2.updated, 1u);
-  HouseholdStore store(db);
+  HouseholdRepository& store = db.households();
   auto versions = store.history("H2");
   ASSERT_EQ(versions.size(), 2u);
   EXPECT_EQ(versions[0].find("P3"), std::string::npos);
@@ -129,7 +129,7 @@ TEST(Import, CsvOneRowPerMember) {
         "C2,140521100000,urban,P1,self,1960-01-01,,,,,\"pension_other:2000:month;gift:not-money:month\"\n"
         "C3,140521100000,rural,P1,self,1960-01-01,,,,,\n"
         "C3,140521101000,rural,P2,spouse,1961-01-01,,,,,\n");
-  CaseDatabase db(t.file("c.db"));
+  SqliteStorage db(t.file("c.db"));
   std::vector<InputError> errors;
   ImportSummary s = import_file(db, *library().rules, t.file("in.csv"), {}, [&](const InputError& e) { errors.push_back(e); });
   EXPECT_EQ(s.records, 3u);
@@ -233,7 +233,7 @@ TEST(Generator, PlausibleFamiliesAndCasesInPayment) {
 
 namespace {
 /// Every decision of a run, as text, for comparisons.
-std::vector<std::string> decisions_of(CaseDatabase& db, std::int64_t run) {
+std::vector<std::string> decisions_of(SqliteStorage& db, std::int64_t run) {
   std::vector<std::string> out;
   SQLite::Statement st(db.db(), "SELECT household_id, period, program, ifnull(eligible,'?'), ifnull(amount,'?'), members, ifnull(missing,'') "
                                 "FROM decisions WHERE run_id = ? ORDER BY 1, 2, 3");
@@ -246,7 +246,7 @@ std::vector<std::string> decisions_of(CaseDatabase& db, std::int64_t run) {
   return out;
 }
 
-void populate(CaseDatabase& db, std::size_t n, std::uint64_t seed) {
+void populate(Storage& db, std::size_t n, std::uint64_t seed) {
   TempDir t;
   GenOptions o;
   o.households = n;
@@ -266,7 +266,8 @@ TEST(Batch, ARecordWithABirthAfterTheRunMonthIsABadRecordNotADecision) {
   std::string later = household_json("H2", "140521100000", "rural",
                                      person("P1", "self", "1970-01-01") + "," + person("P2", "child", "2026-06-01"));
   write(t.file("in.jsonl"), ok + "\n" + later + "\n");
-  CaseDatabase db(t.file("c.db"));
+  auto storage = open_storage(t.file("c.db"));
+  Storage& db = *storage;
   LoadOptions opts;
   opts.not_after = Date::parse("2026-11-22");  // both are valid records today
   ImportSummary imported = import_file(db, rs, t.file("in.jsonl"), opts, [](const InputError&) {});
@@ -281,7 +282,7 @@ TEST(Batch, ARecordWithABirthAfterTheRunMonthIsABadRecordNotADecision) {
 
 TEST(Batch, ACutOffRunResumesToExactlyTheSameDecisions) {
   TempDir t;
-  CaseDatabase clean(t.file("clean.db")), cut(t.file("cut.db"));
+  SqliteStorage clean(t.file("clean.db")), cut(t.file("cut.db"));
   populate(clean, 900, 5);
   populate(cut, 900, 5);
   BatchOptions o;
@@ -325,7 +326,8 @@ TEST(DiffAndArrears, HouseholdsWorkedOutByHand) {
   std::string b = household_json("B", "140521101000", "rural", person("P1", "self", "1970-01-01", R"(,"incomes":[{"kind":"wage","amount":"460","per":"month"}])"));
   std::string c = household_json("C", "140521101000", "urban", person("P1", "self", "1970-01-01", R"(,"incomes":[{"kind":"wage","amount":"3000","per":"month"}])"));
   write(t.file("in.jsonl"), a + "\n" + b + "\n" + c + "\n");
-  CaseDatabase db(t.file("c.db"));
+  auto storage = open_storage(t.file("c.db"));
+  Storage& db = *storage;
   import_file(db, *library().rules, t.file("in.jsonl"), {}, [](const InputError& e) { ADD_FAILURE() << e.to_string(); });
   BatchOptions o;
   o.from = *Month::parse("2026-01");
@@ -396,7 +398,7 @@ TEST(DiffAndArrears, HouseholdsWorkedOutByHand) {
 
 TEST(Replay, ReproducesStoredDecisionsFromTheDatabaseAlone) {
   TempDir t;
-  CaseDatabase db(t.file("c.db"));
+  SqliteStorage db(t.file("c.db"));
   std::string v1 = household_json("R", "140521100000", "rural", person("P1", "self", "1970-01-01", R"(,"incomes":[{"kind":"wage","amount":"240","per":"month"}])"));
   write(t.file("v1.jsonl"), v1 + "\n");
   import_file(db, *library().rules, t.file("v1.jsonl"), {}, [](const InputError& e) { ADD_FAILURE() << e.to_string(); });
@@ -424,7 +426,8 @@ TEST(Replay, ReproducesStoredDecisionsFromTheDatabaseAlone) {
 
 TEST(Import, CsvHeaderAndQuotingProblemsAreNamed) {
   TempDir t;
-  CaseDatabase db(t.file("c.db"));
+  auto storage = open_storage(t.file("c.db"));
+  Storage& db = *storage;
   auto errors_of = [&](const std::string& text) {
     write(t.file("x.csv"), text);
     std::vector<std::string> out;
@@ -527,14 +530,14 @@ std::string small_household(const std::string& id, const std::string& members) {
   return R"({"id":")" + id + R"(","region":"140521100000","area":"rural","members":[)" + members + "]}";
 }
 
-void import_lines(CaseDatabase& db, const ir::RuleSet& rs, const TempDir& t, const std::vector<std::string>& lines) {
+void import_lines(Storage& db, const ir::RuleSet& rs, const TempDir& t, const std::vector<std::string>& lines) {
   std::string text;
   for (const auto& l : lines) text += l + "\n";
   write(t.file("in.jsonl"), text);
   import_file(db, rs, t.file("in.jsonl"), {}, [](const InputError& e) { ADD_FAILURE() << e.to_string(); });
 }
 
-BatchSummary run_month(CaseDatabase& db, const LoadedRules& rules, const char* month) {
+BatchSummary run_month(Storage& db, const LoadedRules& rules, const char* month) {
   BatchOptions o;
   o.from = o.to = *Month::parse(month);
   o.threads = 1;
@@ -558,13 +561,13 @@ const ChangedHousehold* change_of(const DiffReport& d, const std::string& househ
 /// changes (wage 240 → 400) and January is run again with every 2026 raise.
 struct Scenario {
   TempDir t;
-  std::unique_ptr<CaseDatabase> db;
+  std::unique_ptr<Storage> db;
   std::unique_ptr<LoadedRules> old_rules, new_rules;
   std::int64_t before = 0, after = 0;
   Scenario() {
     old_rules = small_rules(false, false, false);
     new_rules = small_rules(true, true, true);
-    db = std::make_unique<CaseDatabase>(t.file("c.db"));
+    db = open_storage(t.file("c.db"));
     const ir::RuleSet& rs = *old_rules->rules;
     import_lines(*db, rs, t,
                  {// H1: two persons, 240 of wages: per capita 120 → (440 − 120) × 2 = 640; P1 disabled: care 10.
@@ -625,7 +628,8 @@ TEST(Diff, UsesTheRecordVersionEachRunUsedAndNamesTheRealCause) {
 TEST(Diff, ACountedIncomeIsNamedNotTheStandardsThatAlsoChanged) {
   TempDir t;
   auto rules = small_rules(false, true, false);  // the care standard changes in January 2026; 低保's does not
-  CaseDatabase db(t.file("c.db"));
+  auto storage = open_storage(t.file("c.db"));
+  Storage& db = *storage;
   // 1,200 a year of basic pension (not counted before 2026) and 300 a month of wages; disabled: care 10 → 20.
   import_lines(db, *rules->rules, t,
                {small_household("H2", member("P1", R"(,"disabled":true,"incomes":[)" + wage("1200", "pension_basic", "year") + "," +
@@ -728,7 +732,8 @@ TEST(Diff, CsvFilesHaveABomAndChineseHeaders) {
 TEST(Diff, EveryLoserIsListedOnPagesAndInTheCsvWithItsCause) {
   TempDir t;
   auto raised = small_rules(true, false, false), lowered = small_rules(false, false, false);
-  CaseDatabase db(t.file("c.db"));
+  auto storage = open_storage(t.file("c.db"));
+  Storage& db = *storage;
   std::vector<std::string> lines;
   for (int i = 1; i <= 450; ++i) {
     char id[16];
@@ -756,11 +761,12 @@ TEST(Diff, EveryLoserIsListedOnPagesAndInTheCsvWithItsCause) {
 TEST(Diff, ReviewAndProvisionalCasesAreListedSeparately) {
   TempDir t;
   auto rules = small_rules(false, false, false);
-  CaseDatabase db(t.file("c.db"));
+  auto storage = open_storage(t.file("c.db"));
+  Storage& db = *storage;
   import_lines(db, *rules->rules, t, {small_household("H1", member("P1", R"(,"disabled":false,"incomes":[)" + wage("240") + "]"))});
   std::int64_t first = run_month(db, *rules, "2026-01").run.id;
   // A second run whose 低保 decision is the same amount, kept in payment but flagged, and provisional.
-  RunStore runs(db);
+  RunRepository& runs = db.runs();
   RunInfo second = runs.create(rules->rules->hash, "2026-01", "2026-01");
   HouseholdOutcome h;
   h.household_id = "H1";
@@ -823,7 +829,7 @@ TEST(Diff, ImpactReportTextIsPinned) {
 TEST(CaseDatabase, ASchemaOneDatabaseIsUpgradedAndStaysReadable) {
   TempDir t;
   {
-    CaseDatabase old(t.file("v1.db"), 1);
+    SqliteStorage old(t.file("v1.db"), 1);
     ASSERT_EQ(old.schema_version(), 1);
     old.db().exec("INSERT INTO rulesets VALUES ('sha256:x', '[]', '2026-01-01')");
     old.db().exec("INSERT INTO runs(id, ruleset, period_from, period_to, started, status, households) "
@@ -832,10 +838,10 @@ TEST(CaseDatabase, ASchemaOneDatabaseIsUpgradedAndStaysReadable) {
                   "(1, 'B', '2026-01', 'dibao', NULL, NULL, 'month', '[]', '[\"members[P1].disabled\"]'), "
                   "(1, 'C', '2026-01', 'dibao', 1, NULL, 'month', '[\"P1\"]', '[\"standard s\"]')");
   }
-  CaseDatabase db(t.file("v1.db"));
-  EXPECT_EQ(db.schema_version(), CaseDatabase::kSchemaVersion);
+  SqliteStorage db(t.file("v1.db"));
+  EXPECT_EQ(db.schema_version(), SqliteStorage::kSchemaVersion);
   std::map<std::string, StoredDecision> got;
-  RunStore(db).for_each_decision(1, "2026-01", "2026-01", [&](const StoredDecision& d) { got[d.household] = d; });
+  db.runs().for_each_decision(1, "2026-01", "2026-01", [&](const StoredDecision& d) { got[d.household] = d; });
   ASSERT_EQ(got.size(), 3u);
   EXPECT_EQ(got["A"].kind, DecisionKind::Granted);
   EXPECT_EQ(got["A"].amount, std::optional<Rational>(money("640")));
@@ -848,7 +854,7 @@ TEST(CaseDatabase, ASchemaOneDatabaseIsUpgradedAndStaysReadable) {
 TEST(CaseDatabase, ADamagedStoredValueIsAnErrorNamingTheRowNeverANumber) {
   TempDir t;
   auto rules = small_rules(false, false, false);
-  CaseDatabase db(t.file("c.db"));
+  SqliteStorage db(t.file("c.db"));
   import_lines(db, *rules->rules, t, {small_household("H1", member("P1", R"(,"disabled":false,"incomes":[)" + wage("240") + "]"))});
   std::int64_t run = run_month(db, *rules, "2026-01").run.id;
   auto error_after = [&](const std::string& sql) -> std::string {
@@ -856,7 +862,7 @@ TEST(CaseDatabase, ADamagedStoredValueIsAnErrorNamingTheRowNeverANumber) {
     db.db().exec(sql);
     std::string message;
     try {
-      RunStore(db).for_each_decision(run, "2026-01", "2026-01", [](const StoredDecision&) {});
+      db.runs().for_each_decision(run, "2026-01", "2026-01", [](const StoredDecision&) {});
     } catch (const StorageError& e) {
       message = e.what();
     }

@@ -11,7 +11,7 @@
 #include "engine/api/record_source.hpp"
 #include "engine/casework/importer.hpp"
 #include "engine/explain/render.hpp"
-#include "engine/storage/household_store.hpp"
+#include "engine/storage/storage.hpp"
 #include "helpers.hpp"
 
 using namespace entitle;
@@ -401,13 +401,14 @@ TEST(HouseholdLabels, ImportStoresValuesByName) {
   TempDir t;
   const ir::RuleSet& rs = *library().rules;
   std::string file = t.file("in.jsonl", lib_household(R"({"id":"P1","relation":"本人","birth_date":"1960-01-01"})") + "\n");
-  CaseDatabase db((t.path / "c.db").string());
+  auto storage = open_storage((t.path / "c.db").string());
+  Storage& db = *storage;
   LoadOptions opts;
   opts.not_after = Date::parse("2026-11-22");
   std::vector<std::string> errors;
   ImportSummary s = import_file(db, rs, file, opts, [&](const InputError& e) { errors.push_back(e.to_string()); });
   EXPECT_EQ(s.stored_new, 1u) << (errors.empty() ? "" : errors[0]);
-  auto stored = HouseholdStore(db).history("H");
+  auto stored = db.households().history("H");
   ASSERT_FALSE(stored.empty());
   EXPECT_EQ(stored.back(), lib_household(kSelf));
   // and the importer refuses what eval refuses, with today as the bound

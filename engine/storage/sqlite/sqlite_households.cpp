@@ -1,24 +1,35 @@
-// household_store.cpp — SQL for households, members and their history.
-#include "engine/storage/household_store.hpp"
+// sqlite_households.cpp — SQL for households, members and their history.
+#include "engine/storage/sqlite/sqlite_households.hpp"
 
 #include <SQLiteCpp/Statement.h>
+
+#include <algorithm>
+
+#include "engine/storage/sqlite/sqlite_storage.hpp"
 
 #include "engine/base/sha256.hpp"
 
 namespace entitle {
+namespace {
 
-std::string township_of(const std::string& region) { return region.size() > 9 ? region.substr(0, 9) : region; }
+/// Resets a reused statement however its use ends, so it keeps no read transaction open.
+struct ResetOnExit {
+  SQLite::Statement& st;
+  ~ResetOnExit() { st.tryReset(); }
+};
 
-int HouseholdStore::begin_import(const std::string& source) {
-  SQLite::Statement st(db_.db(), "INSERT INTO imports(source, started) VALUES (?, datetime('now'))");
+}  // namespace
+
+int SqliteHouseholdRepository::begin_import(const std::string& source) {
+  SQLite::Statement st(s_.db(), "INSERT INTO imports(source, started) VALUES (?, datetime('now'))");
   st.bind(1, source);
   st.exec();
-  return static_cast<int>(db_.db().getLastInsertRowid());
+  return static_cast<int>(s_.db().getLastInsertRowid());
 }
 
-void HouseholdStore::finish_import(int import_id, std::size_t records, std::size_t stored, std::size_t unchanged,
+void SqliteHouseholdRepository::finish_import(int import_id, std::size_t records, std::size_t stored, std::size_t unchanged,
                                    std::size_t rejected) {
-  SQLite::Statement st(db_.db(), "UPDATE imports SET records = ?, stored = ?, unchanged = ?, rejected = ? WHERE id = ?");
+  SQLite::Statement st(s_.db(), "UPDATE imports SET records = ?, stored = ?, unchanged = ?, rejected = ? WHERE id = ?");
   st.bind(1, static_cast<std::int64_t>(records));
   st.bind(2, static_cast<std::int64_t>(stored));
   st.bind(3, static_cast<std::int64_t>(unchanged));
@@ -27,19 +38,20 @@ void HouseholdStore::finish_import(int import_id, std::size_t records, std::size
   st.exec();
 }
 
-SQLite::Statement& HouseholdStore::statement(std::unique_ptr<SQLite::Statement>& slot, const char* sql) {
-  if (!slot) slot = std::make_unique<SQLite::Statement>(db_.db(), sql);
-  slot->reset();
+SQLite::Statement& SqliteHouseholdRepository::statement(std::unique_ptr<SQLite::Statement>& slot, const char* sql) {
+  if (!slot) slot = std::make_unique<SQLite::Statement>(s_.db(), sql);
+  slot->tryReset();  // an error of its last use was reported then
   slot->clearBindings();
   return *slot;
 }
 
-HouseholdStore::Put HouseholdStore::put(const std::string& id, const std::string& region, const std::string& area,
+HouseholdRepository::Put SqliteHouseholdRepository::put(const std::string& id, const std::string& region, const std::string& area,
                                         const std::string& record, const std::vector<MemberRow>& members, int import_id, const std::string& stored_by) {
   std::string hash = sha256_hex(record);
   SQLite::Statement& find =
       statement(find_, "SELECT record, record_hash, version, import_id, stored_by, stored_at FROM households WHERE id = ?");
   find.bind(1, id);
+  ResetOnExit find_done{find};
   int version = 0;
   if (find.executeStep()) {
     if (find.getColumn(1).getString() == hash) {
@@ -105,18 +117,18 @@ HouseholdStore::Put HouseholdStore::put(const std::string& id, const std::string
   return version == 0 ? Put::New : Put::Updated;
 }
 
-std::size_t HouseholdStore::count() {
-  return static_cast<std::size_t>(db_.db().execAndGet("SELECT count(*) FROM households").getInt64());
+std::size_t SqliteHouseholdRepository::count() {
+  return static_cast<std::size_t>(s_.db().execAndGet("SELECT count(*) FROM households").getInt64());
 }
 
-void HouseholdStore::scan(std::int64_t skip_run, std::size_t batch,
+void SqliteHouseholdRepository::scan(std::int64_t skip_run, std::size_t batch,
                           const std::function<bool(std::vector<StoredHousehold>&&)>& each) {
   // Keyset pagination by id: stable, and cheap however far into the table we are.
   std::string last;
   bool first = true;
   for (;;) {
     // Two statements, not "(? OR id > ?)": an OR with a parameter keeps SQLite from seeking by the primary key.
-    SQLite::Statement st(db_.db(), std::string("SELECT h.id, h.township, h.record, h.record_hash FROM households h WHERE ") +
+    SQLite::Statement st(s_.db(), std::string("SELECT h.id, h.township, h.record, h.record_hash FROM households h WHERE ") +
                                        (first ? "" : "h.id > ? AND ") +
                                        "NOT EXISTS (SELECT 1 FROM run_households r WHERE r.run_id = ? AND r.household_id = h.id) "
                                        "ORDER BY h.id LIMIT ?");
@@ -135,12 +147,12 @@ void HouseholdStore::scan(std::int64_t skip_run, std::size_t batch,
   }
 }
 
-std::vector<std::string> HouseholdStore::history(const std::string& id) {
+std::vector<std::string> SqliteHouseholdRepository::history(const std::string& id) {
   std::vector<std::string> out;
-  SQLite::Statement old(db_.db(), "SELECT record FROM household_history WHERE household_id = ? ORDER BY version");
+  SQLite::Statement old(s_.db(), "SELECT record FROM household_history WHERE household_id = ? ORDER BY version");
   old.bind(1, id);
   while (old.executeStep()) out.push_back(old.getColumn(0).getString());
-  SQLite::Statement cur(db_.db(), "SELECT record FROM households WHERE id = ?");
+  SQLite::Statement cur(s_.db(), "SELECT record FROM households WHERE id = ?");
   cur.bind(1, id);
   if (cur.executeStep()) out.push_back(cur.getColumn(0).getString());
   return out;
@@ -150,32 +162,33 @@ std::vector<std::string> HouseholdStore::history(const std::string& id) {
 
 namespace entitle {
 
-std::optional<std::string> HouseholdStore::record_version(const std::string& id, const std::string& record_hash) {
+std::optional<std::string> SqliteHouseholdRepository::record_version(const std::string& id, const std::string& record_hash) {
   SQLite::Statement& st = statement(version_, "SELECT 'households', record FROM households WHERE id = ?1 AND record_hash = ?2 "
                                               "UNION ALL SELECT 'household_history', record FROM household_history "
                                               "WHERE household_id = ?1 AND record_hash = ?2");
   st.bind(1, id);
   st.bind(2, record_hash);
+  ResetOnExit done{st};
   if (!st.executeStep()) return std::nullopt;
   std::string table = st.getColumn(0).getString();
   const SQLite::Column rec = st.getColumn(1);
   if (!rec.isText())
-    throw db_.damaged(table, "(household " + id + ", record_hash " + record_hash.substr(0, 12) + "…)", "record", "the record's JSON text",
+    throw s_.damaged(table, "(household " + id + ", record_hash " + record_hash.substr(0, 12) + "…)", "record", "the record's JSON text",
                       rec.isNull() ? "NULL" : "a value of another type");
   std::string record = rec.getString();
   if (sha256_hex(record) != record_hash)
-    throw db_.damaged(table, "(household " + id + ")", "record", "a record whose sha256 is its record_hash " + record_hash.substr(0, 12) + "…",
+    throw s_.damaged(table, "(household " + id + ")", "record", "a record whose sha256 is its record_hash " + record_hash.substr(0, 12) + "…",
                       "a record hashing to " + sha256_hex(record).substr(0, 12) + "…");
   return record;
 }
 
-std::map<std::string, std::string> HouseholdStore::townships() {
+std::map<std::string, std::string> SqliteHouseholdRepository::townships() {
   std::map<std::string, std::string> out;
-  SQLite::Statement st(db_.db(), "SELECT id, township FROM households");
+  SQLite::Statement st(s_.db(), "SELECT id, township FROM households");
   while (st.executeStep()) {
     std::string id = st.getColumn(0).getString();
     const SQLite::Column tw = st.getColumn(1);
-    if (!tw.isText()) throw db_.damaged("households", "(id " + id + ")", "township", "a division code", tw.isNull() ? "NULL" : tw.getString());
+    if (!tw.isText()) throw s_.damaged("households", "(id " + id + ")", "township", "a division code", tw.isNull() ? "NULL" : tw.getString());
     out.emplace(std::move(id), tw.getString());
   }
   return out;
@@ -185,8 +198,8 @@ std::map<std::string, std::string> HouseholdStore::townships() {
 
 namespace entitle {
 
-std::optional<CurrentHousehold> HouseholdStore::get(const std::string& id) {
-  SQLite::Statement st(db_.db(), "SELECT id, region, township, record, record_hash, version, coalesce(stored_by, ''), "
+std::optional<CurrentHousehold> SqliteHouseholdRepository::get(const std::string& id) {
+  SQLite::Statement st(s_.db(), "SELECT id, region, township, record, record_hash, version, coalesce(stored_by, ''), "
                                  "coalesce(stored_at, '') FROM households WHERE id = ?");
   st.bind(1, id);
   if (!st.executeStep()) return std::nullopt;
@@ -200,7 +213,7 @@ std::optional<CurrentHousehold> HouseholdStore::get(const std::string& id) {
   h.stored_by = st.getColumn(6).getString();
   h.stored_at = st.getColumn(7).getString();
   if (sha256_hex(h.record) != h.record_hash)
-    throw db_.damaged("households", "(id " + id + ")", "record", "a record whose sha256 is its record_hash", "another record");
+    throw s_.damaged("households", "(id " + id + ")", "record", "a record whose sha256 is its record_hash", "another record");
   return h;
 }
 
@@ -218,7 +231,7 @@ std::string like_pattern(const std::string& text, bool prefix) {
 
 }  // namespace
 
-std::vector<HouseholdListing> HouseholdStore::search(const HouseholdQuery& q, std::int64_t& total) {
+std::vector<HouseholdListing> SqliteHouseholdRepository::search(const HouseholdQuery& q, std::int64_t& total) {
   std::string where = " WHERE 1 = 1";
   std::vector<std::string> binds;
   if (!q.scopes.empty()) {
@@ -240,10 +253,10 @@ std::vector<HouseholdListing> HouseholdStore::search(const HouseholdQuery& q, st
     for (std::size_t at; (at = where.find("?1x")) != std::string::npos;) where.replace(at, 3, "?" + n);
     binds.push_back(like_pattern(q.text, false));
   }
-  SQLite::Statement count(db_.db(), "SELECT count(*) FROM households h" + where);
+  SQLite::Statement count(s_.db(), "SELECT count(*) FROM households h" + where);
   for (std::size_t i = 0; i < binds.size(); ++i) count.bind(int(i + 1), binds[i]);
   total = count.executeStep() ? count.getColumn(0).getInt64() : 0;
-  SQLite::Statement st(db_.db(),
+  SQLite::Statement st(s_.db(),
                        "SELECT h.id, h.region, h.township, h.member_count, h.version, "
                        "(SELECT coalesce(m.name, '') FROM members m WHERE m.household_id = h.id AND m.relation = 'self' LIMIT 1), "
                        "(SELECT coalesce(m.id_number, '') FROM members m WHERE m.household_id = h.id AND m.relation = 'self' LIMIT 1) "
@@ -265,9 +278,9 @@ std::vector<HouseholdListing> HouseholdStore::search(const HouseholdQuery& q, st
   return out;
 }
 
-std::vector<HouseholdVersion> HouseholdStore::versions(const std::string& id) {
+std::vector<HouseholdVersion> SqliteHouseholdRepository::versions(const std::string& id) {
   std::vector<HouseholdVersion> out;
-  SQLite::Statement st(db_.db(),
+  SQLite::Statement st(s_.db(),
                        "SELECT version, record_hash, coalesce(stored_by, 'import ' || import_id), coalesce(stored_at, '') FROM households "
                        "WHERE id = ?1 UNION ALL SELECT version, record_hash, coalesce(stored_by, 'import ' || import_id), "
                        "coalesce(stored_at, '') FROM household_history WHERE household_id = ?1 ORDER BY 1 DESC");
@@ -277,8 +290,8 @@ std::vector<HouseholdVersion> HouseholdStore::versions(const std::string& id) {
   return out;
 }
 
-std::optional<std::string> HouseholdStore::version_record(const std::string& id, int version) {
-  SQLite::Statement st(db_.db(), "SELECT record FROM households WHERE id = ?1 AND version = ?2 UNION ALL "
+std::optional<std::string> SqliteHouseholdRepository::version_record(const std::string& id, int version) {
+  SQLite::Statement st(s_.db(), "SELECT record FROM households WHERE id = ?1 AND version = ?2 UNION ALL "
                                  "SELECT record FROM household_history WHERE household_id = ?1 AND version = ?2");
   st.bind(1, id);
   st.bind(2, version);

@@ -1,7 +1,9 @@
-// casework_store.cpp — SQL for caseworker decisions, standard amendments and settings.
-#include "engine/storage/casework_store.hpp"
+// sqlite_casework.cpp — SQL for caseworker decisions, standard amendments and settings.
+#include "engine/storage/sqlite/sqlite_casework.hpp"
 
 #include <SQLiteCpp/Statement.h>
+
+#include "engine/storage/sqlite/sqlite_storage.hpp"
 
 namespace entitle {
 namespace {
@@ -32,8 +34,8 @@ Amendment read_amendment(SQLite::Statement& st) {
 
 }  // namespace
 
-std::int64_t CaseworkStore::add_decision(const CaseDecision& d) {
-  SQLite::Statement st(db_.db(), "INSERT INTO case_decisions(household_id, period, ruleset, record_hash, record_version, result, "
+std::int64_t SqliteCaseworkRepository::add_decision(const CaseDecision& d) {
+  SQLite::Statement st(s_.db(), "INSERT INTO case_decisions(household_id, period, ruleset, record_hash, record_version, result, "
                                  "decided_by, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))");
   st.bind(1, d.household);
   st.bind(2, d.period);
@@ -43,12 +45,12 @@ std::int64_t CaseworkStore::add_decision(const CaseDecision& d) {
   st.bind(6, d.result);
   st.bind(7, d.decided_by);
   st.exec();
-  return db_.db().getLastInsertRowid();
+  return s_.db().getLastInsertRowid();
 }
 
-std::vector<CaseDecision> CaseworkStore::decisions_of(const std::string& household, bool with_result) {
+std::vector<CaseDecision> SqliteCaseworkRepository::decisions_of(const std::string& household, bool with_result) {
   std::vector<CaseDecision> out;
-  SQLite::Statement st(db_.db(), std::string("SELECT id, household_id, period, ruleset, record_hash, record_version, ") +
+  SQLite::Statement st(s_.db(), std::string("SELECT id, household_id, period, ruleset, record_hash, record_version, ") +
                                      (with_result ? "result" : "''") +
                                      ", decided_by, decided_at FROM case_decisions WHERE household_id = ? ORDER BY id DESC");
   st.bind(1, household);
@@ -59,8 +61,8 @@ std::vector<CaseDecision> CaseworkStore::decisions_of(const std::string& househo
   return out;
 }
 
-std::int64_t CaseworkStore::add_amendment(const Amendment& a) {
-  SQLite::Statement st(db_.db(), "INSERT INTO amendments(standard, region, key, valid_from, value, cite, source, status, entered_by, "
+std::int64_t SqliteCaseworkRepository::add_amendment(const Amendment& a) {
+  SQLite::Statement st(s_.db(), "INSERT INTO amendments(standard, region, key, valid_from, value, cite, source, status, entered_by, "
                                  "entered_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'draft', ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))");
   st.bind(1, a.standard);
   st.bind(2, a.region);
@@ -72,11 +74,11 @@ std::int64_t CaseworkStore::add_amendment(const Amendment& a) {
   st.bind(7, a.source);
   st.bind(8, a.entered_by);
   st.exec();
-  return db_.db().getLastInsertRowid();
+  return s_.db().getLastInsertRowid();
 }
 
-void CaseworkStore::set_amendment_preview(std::int64_t id, std::int64_t preview_run, std::int64_t base_run) {
-  SQLite::Statement st(db_.db(), "UPDATE amendments SET preview_run = ?, base_run = ? WHERE id = ?");
+void SqliteCaseworkRepository::set_amendment_preview(std::int64_t id, std::int64_t preview_run, std::int64_t base_run) {
+  SQLite::Statement st(s_.db(), "UPDATE amendments SET preview_run = ?, base_run = ? WHERE id = ?");
   st.bind(1, preview_run);
   if (base_run) st.bind(2, base_run);
   else st.bind(2);
@@ -84,37 +86,37 @@ void CaseworkStore::set_amendment_preview(std::int64_t id, std::int64_t preview_
   st.exec();
 }
 
-bool CaseworkStore::adopt_amendment(std::int64_t id, const std::string& user) {
-  SQLite::Statement st(db_.db(), "UPDATE amendments SET status = 'adopted', adopted_by = ?, "
+bool SqliteCaseworkRepository::adopt_amendment(std::int64_t id, const std::string& user) {
+  SQLite::Statement st(s_.db(), "UPDATE amendments SET status = 'adopted', adopted_by = ?, "
                                  "adopted_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ? AND status = 'draft'");
   st.bind(1, user);
   st.bind(2, id);
   return st.exec() == 1;
 }
 
-std::optional<Amendment> CaseworkStore::amendment(std::int64_t id) {
-  SQLite::Statement st(db_.db(), std::string(kAmendmentColumns) + "WHERE id = ?");
+std::optional<Amendment> SqliteCaseworkRepository::amendment(std::int64_t id) {
+  SQLite::Statement st(s_.db(), std::string(kAmendmentColumns) + "WHERE id = ?");
   st.bind(1, id);
   if (!st.executeStep()) return std::nullopt;
   return read_amendment(st);
 }
 
-std::vector<Amendment> CaseworkStore::amendments() {
+std::vector<Amendment> SqliteCaseworkRepository::amendments() {
   std::vector<Amendment> out;
-  SQLite::Statement st(db_.db(), std::string(kAmendmentColumns) + "ORDER BY id");
+  SQLite::Statement st(s_.db(), std::string(kAmendmentColumns) + "ORDER BY id");
   while (st.executeStep()) out.push_back(read_amendment(st));
   return out;
 }
 
-std::optional<std::string> CaseworkStore::setting(const std::string& key) {
-  SQLite::Statement st(db_.db(), "SELECT value FROM settings WHERE key = ?");
+std::optional<std::string> SqliteCaseworkRepository::setting(const std::string& key) {
+  SQLite::Statement st(s_.db(), "SELECT value FROM settings WHERE key = ?");
   st.bind(1, key);
   if (!st.executeStep()) return std::nullopt;
   return st.getColumn(0).getString();
 }
 
-void CaseworkStore::set_setting(const std::string& key, const std::string& value) {
-  SQLite::Statement st(db_.db(), "INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+void SqliteCaseworkRepository::set_setting(const std::string& key, const std::string& value) {
+  SQLite::Statement st(s_.db(), "INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
   st.bind(1, key);
   st.bind(2, value);
   st.exec();

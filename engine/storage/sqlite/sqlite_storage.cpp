@@ -1,10 +1,18 @@
-// case_database.cpp — schema migrations. Each migration moves the database one version up, in a transaction.
-#include "engine/storage/case_database.hpp"
+// sqlite_storage.cpp — opening the SQLite case database and its schema migrations. Each migration moves the database
+// one version up, in a transaction.
+#include "engine/storage/sqlite/sqlite_storage.hpp"
 
 #include <SQLiteCpp/Transaction.h>
 
 #include <algorithm>
 #include <vector>
+
+#include "engine/storage/sqlite/sqlite_audit_log.hpp"
+#include "engine/storage/sqlite/sqlite_casework.hpp"
+#include "engine/storage/sqlite/sqlite_households.hpp"
+#include "engine/storage/sqlite/sqlite_rulesets.hpp"
+#include "engine/storage/sqlite/sqlite_runs.hpp"
+#include "engine/storage/sqlite/sqlite_users.hpp"
 
 namespace entitle {
 namespace {
@@ -196,7 +204,7 @@ CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
 }  // namespace
 
-CaseDatabase::CaseDatabase(const std::string& path, int upgrade_to) : path_(path) {
+SqliteStorage::SqliteStorage(const std::string& path, int upgrade_to) : path_(path) {
   try {
     db_ = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
     db_->exec("PRAGMA journal_mode = WAL");
@@ -212,9 +220,17 @@ CaseDatabase::CaseDatabase(const std::string& path, int upgrade_to) : path_(path
                        ", newer than this entitle understands (" + std::to_string(kSchemaVersion) +
                        "); use a newer entitle");
   migrate(std::min(upgrade_to, kSchemaVersion));
+  households_ = std::make_unique<SqliteHouseholdRepository>(*this);
+  runs_ = std::make_unique<SqliteRunRepository>(*this);
+  rulesets_ = std::make_unique<SqliteRulesetRepository>(*this);
+  users_ = std::make_unique<SqliteUserRepository>(*this);
+  audit_ = std::make_unique<SqliteAuditLog>(*this);
+  casework_ = std::make_unique<SqliteCaseworkRepository>(*this);
 }
 
-void CaseDatabase::migrate(int target) {
+SqliteStorage::~SqliteStorage() = default;
+
+void SqliteStorage::migrate(int target) {
   while (version_ < target) {
     try {
       SQLite::Transaction t(*db_);
@@ -229,15 +245,28 @@ void CaseDatabase::migrate(int target) {
   }
 }
 
-}  // namespace entitle
+HouseholdRepository& SqliteStorage::households() { return *households_; }
+RunRepository& SqliteStorage::runs() { return *runs_; }
+RulesetRepository& SqliteStorage::rulesets() { return *rulesets_; }
+UserRepository& SqliteStorage::users() { return *users_; }
+AuditLog& SqliteStorage::audit() { return *audit_; }
+CaseworkRepository& SqliteStorage::casework() { return *casework_; }
 
-namespace entitle {
+namespace {
 
-StorageError CaseDatabase::damaged(const std::string& table, const std::string& key, const std::string& column,
-                                   const std::string& expected, const std::string& found) const {
-  std::string shown = found.size() > 80 ? found.substr(0, 80) + "…" : found;
-  return StorageError("the case database '" + path_ + "' is damaged: table " + table + ", row " + key + ", column " + column +
-                      ": expected " + expected + ", found " + shown);
+class SqliteWriteTransaction final : public WriteTransaction::Backend {
+public:
+  explicit SqliteWriteTransaction(SQLite::Database& db) : t_(db, SQLite::TransactionBehavior::IMMEDIATE) {}
+  void commit() override { t_.commit(); }
+
+private:
+  SQLite::Transaction t_;  // rolls back in its destructor unless committed
+};
+
+}  // namespace
+
+WriteTransaction SqliteStorage::begin_write() {
+  return WriteTransaction(std::make_unique<SqliteWriteTransaction>(*db_));
 }
 
 }  // namespace entitle

@@ -1,15 +1,12 @@
-// household_store.hpp — households in the case database: stored whole, with history on re-import.
+// household_repository.hpp — households in the case database: stored whole, with history on re-import.
 #pragma once
-#include <SQLiteCpp/Statement.h>
-
+#include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
-#include <memory>
 #include <string>
 #include <vector>
-
-#include "engine/storage/case_database.hpp"
 
 namespace entitle {
 
@@ -49,42 +46,42 @@ struct HouseholdQuery {
   int limit = 50, offset = 0;
 };
 
-class HouseholdStore {
+class HouseholdRepository {
 public:
-  explicit HouseholdStore(CaseDatabase& db) : db_(db) {}
-  int begin_import(const std::string& source);
-  void finish_import(int import_id, std::size_t records, std::size_t stored, std::size_t unchanged, std::size_t rejected);
+  virtual ~HouseholdRepository() = default;
+
+  /// Records the start of an import from `source`; returns its id.
+  virtual int begin_import(const std::string& source) = 0;
+  virtual void finish_import(int import_id, std::size_t records, std::size_t stored, std::size_t unchanged,
+                             std::size_t rejected) = 0;
 
   enum class Put { New, Updated, Unchanged };
-  /// Stores one household (call inside a transaction). A changed record moves the old version to history.
-  Put put(const std::string& id, const std::string& region, const std::string& area, const std::string& record,
-          const std::vector<MemberRow>& members, int import_id, const std::string& stored_by = "");
+  /// Stores one household (call inside a write transaction). A changed record moves the old version to history.
+  /// `stored_by` empty: "import N".
+  virtual Put put(const std::string& id, const std::string& region, const std::string& area, const std::string& record,
+                  const std::vector<MemberRow>& members, int import_id, const std::string& stored_by = "") = 0;
 
   /// The current version of a household, or none.
-  std::optional<CurrentHousehold> get(const std::string& id);
+  virtual std::optional<CurrentHousehold> get(const std::string& id) = 0;
   /// Households matching the query, by id, and how many match in all.
-  std::vector<HouseholdListing> search(const HouseholdQuery& q, std::int64_t& total);
+  virtual std::vector<HouseholdListing> search(const HouseholdQuery& q, std::int64_t& total) = 0;
   /// Every stored version of a household, newest first (empty when unknown).
-  std::vector<HouseholdVersion> versions(const std::string& id);
+  virtual std::vector<HouseholdVersion> versions(const std::string& id) = 0;
   /// The record of one version, or none.
-  std::optional<std::string> version_record(const std::string& id, int version);
+  virtual std::optional<std::string> version_record(const std::string& id, int version) = 0;
 
-  std::size_t count();
-  /// Visits households in id order, `batch` at a time, skipping those `done` in run `skip_run` (0: none).
-  void scan(std::int64_t skip_run, std::size_t batch, const std::function<bool(std::vector<StoredHousehold>&&)>& each);
+  virtual std::size_t count() = 0;
+  /// Visits households in id order, `batch` at a time, skipping those `done` in run `skip_run` (0: none); stops when
+  /// `each` returns false.
+  virtual void scan(std::int64_t skip_run, std::size_t batch,
+                    const std::function<bool(std::vector<StoredHousehold>&&)>& each) = 0;
   /// The stored record of a household, and its earlier versions (oldest first).
-  std::vector<std::string> history(const std::string& id);
+  virtual std::vector<std::string> history(const std::string& id) = 0;
   /// The version of a household's record whose hash is `record_hash` (a run's input hash): the current record or
   /// one kept in history; none when neither has it. A stored record that does not match its hash is a StorageError.
-  std::optional<std::string> record_version(const std::string& id, const std::string& record_hash);
+  virtual std::optional<std::string> record_version(const std::string& id, const std::string& record_hash) = 0;
   /// Every household's township code, by household id.
-  std::map<std::string, std::string> townships();
-
-private:
-  /// Statements prepared once per store and reused: preparing SQL costs more than running it.
-  SQLite::Statement& statement(std::unique_ptr<SQLite::Statement>& slot, const char* sql);
-  CaseDatabase& db_;
-  std::unique_ptr<SQLite::Statement> find_, keep_, drop_, upsert_, member_, version_;
+  virtual std::map<std::string, std::string> townships() = 0;
 };
 
 /// "140521103000" → "140521103"; "140521103" stays; a 6-digit county code stays.

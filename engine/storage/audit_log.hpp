@@ -1,10 +1,8 @@
-// audit_store.hpp — the append-only audit log: who did what, when, to what, with content hashes before and after.
+// audit_log.hpp — the append-only audit log: who did what, when, to what, with content hashes before and after.
 #pragma once
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include "engine/storage/case_database.hpp"
 
 namespace entitle {
 
@@ -22,16 +20,13 @@ struct AuditQuery {
   int limit = 100;
 };
 
-class AuditStore {
+class AuditLog {
 public:
-  explicit AuditStore(CaseDatabase& db) : db_(db) {}
-  /// Appends one entry; returns its id. The table refuses updates and deletes (triggers).
-  std::int64_t append(const AuditEntry& e);
+  virtual ~AuditLog() = default;
+  /// Appends one entry; returns its id. The log refuses updates and deletes (SQLite: triggers).
+  virtual std::int64_t append(const AuditEntry& e) = 0;
   /// Entries matching the query, newest first.
-  std::vector<AuditEntry> list(const AuditQuery& q);
-
-private:
-  CaseDatabase& db_;
+  virtual std::vector<AuditEntry> list(const AuditQuery& q) = 0;
 };
 
 }  // namespace entitle

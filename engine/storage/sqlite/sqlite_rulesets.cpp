@@ -1,14 +1,17 @@
-// ruleset_store.cpp — SQL for rule sets and their standards.
-#include "engine/storage/ruleset_store.hpp"
+// sqlite_rulesets.cpp — SQL for rule sets and their standards.
+#include "engine/storage/sqlite/sqlite_rulesets.hpp"
 
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 
 #include <nlohmann/json.hpp>
 
+#include "engine/storage/sqlite/sqlite_storage.hpp"
+
 namespace entitle {
 
-void store_ruleset(CaseDatabase& db, const LoadedRules& loaded) {
+void SqliteRulesetRepository::store(const LoadedRules& loaded) {
+  SqliteStorage& db = s_;
   const ir::RuleSet& rs = *loaded.rules;
   SQLite::Statement exists(db.db(), "SELECT 1 FROM rulesets WHERE hash = ?");
   exists.bind(1, rs.hash);
@@ -44,7 +47,8 @@ void store_ruleset(CaseDatabase& db, const LoadedRules& loaded) {
   t.commit();
 }
 
-std::vector<std::pair<std::string, std::string>> stored_sources(CaseDatabase& db, const std::string& hash) {
+std::vector<std::pair<std::string, std::string>> SqliteRulesetRepository::sources(const std::string& hash) {
+  SqliteStorage& db = s_;
   std::vector<std::pair<std::string, std::string>> out;
   SQLite::Statement st(db.db(), "SELECT sources FROM rulesets WHERE hash = ?");
   st.bind(1, hash);

@@ -1,22 +1,16 @@
-// run_store.cpp — SQL for runs, run_households and decisions; every value read back is checked against what its
+// sqlite_runs.cpp — SQL for runs, run_households and decisions; every value read back is checked against what its
 // column must hold.
-#include "engine/storage/run_store.hpp"
+#include "engine/storage/sqlite/sqlite_runs.hpp"
 
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 
 #include <nlohmann/json.hpp>
 
+#include "engine/storage/sqlite/sqlite_storage.hpp"
 #include "engine/values/calendar.hpp"
 
 namespace entitle {
-
-std::optional<DecisionKind> decision_kind_from_name(const std::string& name) {
-  for (DecisionKind k : {DecisionKind::Granted, DecisionKind::NotGranted, DecisionKind::Undetermined, DecisionKind::AmountUndetermined,
-                         DecisionKind::Excluded, DecisionKind::ChoiceNeeded})
-    if (name == decision_kind_name(k)) return k;
-  return std::nullopt;
-}
 
 namespace {
 
@@ -34,7 +28,7 @@ std::string shown(const SQLite::Column& c) {
 /// Reads the columns of one row, naming the table and the row's key in any error.
 class RowReader {
 public:
-  RowReader(const CaseDatabase& db, SQLite::Statement& st, std::string table) : db_(db), st_(st), table_(std::move(table)) {}
+  RowReader(const SqliteStorage& db, SQLite::Statement& st, std::string table) : db_(db), st_(st), table_(std::move(table)) {}
   void key(std::string k) { key_ = std::move(k); }
 
   std::string text(int i, const char* column) {
@@ -111,7 +105,7 @@ public:
   }
 
 private:
-  const CaseDatabase& db_;
+  const SqliteStorage& db_;
   SQLite::Statement& st_;
   std::string table_, key_;
 };
@@ -119,7 +113,7 @@ private:
 const char* kRunColumns = "SELECT id, ruleset, period_from, period_to, status, households, bad_records, kind, started, "
                           "coalesce(finished, ''), coalesce(approved_by, ''), coalesce(approved_at, '') FROM runs ";
 
-RunInfo read_run(const CaseDatabase& db, SQLite::Statement& st) {
+RunInfo read_run(const SqliteStorage& db, SQLite::Statement& st) {
   RowReader row(db, st, "runs");
   RunInfo r;
   r.id = st.getColumn(0).getInt64();  // the INTEGER PRIMARY KEY is always an integer
@@ -143,7 +137,7 @@ const char* kDecisionColumns =
     "SELECT household_id, period, program, eligible, amount, per, members, missing, kind, review, stale, exception, excluded_by, "
     "choice, option_amount FROM decisions ";
 
-StoredDecision read_decision(const CaseDatabase& db, SQLite::Statement& st, std::int64_t run) {
+StoredDecision read_decision(const SqliteStorage& db, SQLite::Statement& st, std::int64_t run) {
   RowReader row(db, st, "decisions");
   StoredDecision d;
   row.key("(run " + std::to_string(run) + ")");
@@ -200,53 +194,48 @@ std::string json_stale(const std::vector<StaleValue>& values) {
 
 }  // namespace
 
-std::optional<RunInfo> RunStore::find_unfinished(const std::string& ruleset, const std::string& from, const std::string& to,
+std::optional<RunInfo> SqliteRunRepository::find_unfinished(const std::string& ruleset, const std::string& from, const std::string& to,
                                                  const std::string& kind) {
-  SQLite::Statement st(db_.db(), std::string(kRunColumns) +
+  SQLite::Statement st(s_.db(), std::string(kRunColumns) +
                                      "WHERE ruleset = ? AND period_from = ? AND period_to = ? AND status = 'running' AND kind = ? "
                                      "ORDER BY id DESC LIMIT 1");
   st.bind(4, kind);
   st.bind(1, ruleset);
   st.bind(2, from);
   st.bind(3, to);
-  if (st.executeStep()) return read_run(db_, st);
+  if (st.executeStep()) return read_run(s_, st);
   return std::nullopt;
 }
 
-RunInfo RunStore::create(const std::string& ruleset, const std::string& from, const std::string& to, const std::string& kind) {
-  SQLite::Statement st(db_.db(), "INSERT INTO runs(ruleset, period_from, period_to, started, status, kind) "
+RunInfo SqliteRunRepository::create(const std::string& ruleset, const std::string& from, const std::string& to, const std::string& kind) {
+  SQLite::Statement st(s_.db(), "INSERT INTO runs(ruleset, period_from, period_to, started, status, kind) "
                                  "VALUES (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 'running', ?)");
   st.bind(4, kind);
   st.bind(1, ruleset);
   st.bind(2, from);
   st.bind(3, to);
   st.exec();
-  return *get(db_.db().getLastInsertRowid());
+  return *get(s_.db().getLastInsertRowid());
 }
 
-std::optional<RunInfo> RunStore::get(std::int64_t id) {
-  SQLite::Statement st(db_.db(), std::string(kRunColumns) + "WHERE id = ?");
+std::optional<RunInfo> SqliteRunRepository::get(std::int64_t id) {
+  SQLite::Statement st(s_.db(), std::string(kRunColumns) + "WHERE id = ?");
   st.bind(1, id);
-  if (st.executeStep()) return read_run(db_, st);
+  if (st.executeStep()) return read_run(s_, st);
   return std::nullopt;
 }
 
-RunInfo RunStore::require(std::int64_t id) {
-  if (auto r = get(id)) return *r;
-  throw StorageError("there is no run " + std::to_string(id) + " in the database");
-}
-
-std::vector<RunInfo> RunStore::list() {
+std::vector<RunInfo> SqliteRunRepository::list() {
   std::vector<RunInfo> out;
-  SQLite::Statement st(db_.db(), std::string(kRunColumns) + "ORDER BY id");
-  while (st.executeStep()) out.push_back(read_run(db_, st));
+  SQLite::Statement st(s_.db(), std::string(kRunColumns) + "ORDER BY id");
+  while (st.executeStep()) out.push_back(read_run(s_, st));
   return out;
 }
 
-void RunStore::write(std::int64_t run, const std::vector<HouseholdOutcome>& chunk) {
-  SQLite::Transaction t(db_.db());
-  SQLite::Statement done(db_.db(), "INSERT INTO run_households(run_id, household_id, input_hash, error) VALUES (?, ?, ?, ?)");
-  SQLite::Statement dec(db_.db(),
+void SqliteRunRepository::write(std::int64_t run, const std::vector<HouseholdOutcome>& chunk) {
+  SQLite::Transaction t(s_.db());
+  SQLite::Statement done(s_.db(), "INSERT INTO run_households(run_id, household_id, input_hash, error) VALUES (?, ?, ?, ?)");
+  SQLite::Statement dec(s_.db(),
                         "INSERT INTO decisions(run_id, household_id, period, program, eligible, amount, per, members, missing, kind, "
                         "review, stale, exception, excluded_by, choice, option_amount) "
                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -294,7 +283,7 @@ void RunStore::write(std::int64_t run, const std::vector<HouseholdOutcome>& chun
       dec.reset();
     }
   }
-  SQLite::Statement upd(db_.db(), "UPDATE runs SET households = households + ?, bad_records = bad_records + ? WHERE id = ?");
+  SQLite::Statement upd(s_.db(), "UPDATE runs SET households = households + ?, bad_records = bad_records + ? WHERE id = ?");
   upd.bind(1, static_cast<std::int64_t>(chunk.size()));
   upd.bind(2, bad);
   upd.bind(3, run);
@@ -302,24 +291,24 @@ void RunStore::write(std::int64_t run, const std::vector<HouseholdOutcome>& chun
   t.commit();
 }
 
-void RunStore::finish(std::int64_t run) {
-  SQLite::Statement st(db_.db(), "UPDATE runs SET status = 'complete', finished = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?");
+void SqliteRunRepository::finish(std::int64_t run) {
+  SQLite::Statement st(s_.db(), "UPDATE runs SET status = 'complete', finished = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?");
   st.bind(1, run);
   st.exec();
 }
 
-std::int64_t RunStore::done_count(std::int64_t run) {
-  SQLite::Statement st(db_.db(), "SELECT count(*) FROM run_households WHERE run_id = ?");
+std::int64_t SqliteRunRepository::done_count(std::int64_t run) {
+  SQLite::Statement st(s_.db(), "SELECT count(*) FROM run_households WHERE run_id = ?");
   st.bind(1, run);
   st.executeStep();
   return st.getColumn(0).getInt64();
 }
 
-std::map<std::string, std::string> RunStore::finished_households(std::int64_t run) {
+std::map<std::string, std::string> SqliteRunRepository::finished_households(std::int64_t run) {
   std::map<std::string, std::string> out;
-  SQLite::Statement st(db_.db(), "SELECT household_id, input_hash FROM run_households WHERE run_id = ? AND error IS NULL");
+  SQLite::Statement st(s_.db(), "SELECT household_id, input_hash FROM run_households WHERE run_id = ? AND error IS NULL");
   st.bind(1, run);
-  RowReader row(db_, st, "run_households");
+  RowReader row(s_, st, "run_households");
   while (st.executeStep()) {
     row.key("(run " + std::to_string(run) + ")");
     std::string id = row.text(0, "household_id");
@@ -329,22 +318,22 @@ std::map<std::string, std::string> RunStore::finished_households(std::int64_t ru
   return out;
 }
 
-std::optional<std::pair<std::string, std::string>> RunStore::household_in_run(std::int64_t run, const std::string& household) {
-  SQLite::Statement st(db_.db(), "SELECT input_hash, error FROM run_households WHERE run_id = ? AND household_id = ?");
+std::optional<std::pair<std::string, std::string>> SqliteRunRepository::household_in_run(std::int64_t run, const std::string& household) {
+  SQLite::Statement st(s_.db(), "SELECT input_hash, error FROM run_households WHERE run_id = ? AND household_id = ?");
   st.bind(1, run);
   st.bind(2, household);
   if (!st.executeStep()) return std::nullopt;
-  RowReader row(db_, st, "run_households");
+  RowReader row(s_, st, "run_households");
   row.key("(run " + std::to_string(run) + ", household " + household + ")");
   return std::make_pair(row.text(0, "input_hash"), row.optional_text(1, "error").value_or(""));
 }
 
-std::vector<std::string> RunStore::error_examples(std::int64_t run, int limit) {
+std::vector<std::string> SqliteRunRepository::error_examples(std::int64_t run, int limit) {
   std::vector<std::string> out;
-  SQLite::Statement st(db_.db(), "SELECT household_id, error FROM run_households WHERE run_id = ? AND error IS NOT NULL ORDER BY household_id LIMIT ?");
+  SQLite::Statement st(s_.db(), "SELECT household_id, error FROM run_households WHERE run_id = ? AND error IS NOT NULL ORDER BY household_id LIMIT ?");
   st.bind(1, run);
   st.bind(2, limit);
-  RowReader row(db_, st, "run_households");
+  RowReader row(s_, st, "run_households");
   while (st.executeStep()) {
     row.key("(run " + std::to_string(run) + ")");
     std::string id = row.text(0, "household_id");
@@ -354,22 +343,22 @@ std::vector<std::string> RunStore::error_examples(std::int64_t run, int limit) {
   return out;
 }
 
-void RunStore::for_each_decision(std::int64_t run, const std::string& from, const std::string& to,
+void SqliteRunRepository::for_each_decision(std::int64_t run, const std::string& from, const std::string& to,
                                  const std::function<void(const StoredDecision&)>& each) {
-  SQLite::Statement st(db_.db(), std::string(kDecisionColumns) + "WHERE run_id = ? AND period >= ? AND period <= ?");
+  SQLite::Statement st(s_.db(), std::string(kDecisionColumns) + "WHERE run_id = ? AND period >= ? AND period <= ?");
   st.bind(1, run);
   st.bind(2, from);
   st.bind(3, to);
-  while (st.executeStep()) each(read_decision(db_, st, run));
+  while (st.executeStep()) each(read_decision(s_, st, run));
 }
 
-std::vector<StoredDecision> RunStore::decisions_of(std::int64_t run, const std::string& household, const std::string& period) {
+std::vector<StoredDecision> SqliteRunRepository::decisions_of(std::int64_t run, const std::string& household, const std::string& period) {
   std::vector<StoredDecision> out;
-  SQLite::Statement st(db_.db(), std::string(kDecisionColumns) + "WHERE run_id = ? AND household_id = ? AND period = ? ORDER BY program");
+  SQLite::Statement st(s_.db(), std::string(kDecisionColumns) + "WHERE run_id = ? AND household_id = ? AND period = ? ORDER BY program");
   st.bind(1, run);
   st.bind(2, household);
   st.bind(3, period);
-  while (st.executeStep()) out.push_back(read_decision(db_, st, run));
+  while (st.executeStep()) out.push_back(read_decision(s_, st, run));
   return out;
 }
 
@@ -377,30 +366,30 @@ std::vector<StoredDecision> RunStore::decisions_of(std::int64_t run, const std::
 
 namespace entitle {
 
-bool RunStore::approve(std::int64_t run, const std::string& user) {
-  SQLite::Statement st(db_.db(), "UPDATE runs SET approved_by = ?, approved_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') "
+bool SqliteRunRepository::approve(std::int64_t run, const std::string& user) {
+  SQLite::Statement st(s_.db(), "UPDATE runs SET approved_by = ?, approved_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') "
                                  "WHERE id = ? AND status = 'complete' AND kind = 'batch' AND approved_by IS NULL");
   st.bind(1, user);
   st.bind(2, run);
   return st.exec() == 1;
 }
 
-std::optional<RunInfo> RunStore::approved_for(const std::string& period) {
-  SQLite::Statement st(db_.db(), std::string(kRunColumns) +
+std::optional<RunInfo> SqliteRunRepository::approved_for(const std::string& period) {
+  SQLite::Statement st(s_.db(), std::string(kRunColumns) +
                                      "WHERE approved_by IS NOT NULL AND period_from <= ?1 AND period_to >= ?1 "
                                      "ORDER BY approved_at DESC, id DESC LIMIT 1");
   st.bind(1, period);
-  if (st.executeStep()) return read_run(db_, st);
+  if (st.executeStep()) return read_run(s_, st);
   return std::nullopt;
 }
 
-std::vector<RunInfo> RunStore::runs_of_household(const std::string& household) {
+std::vector<RunInfo> SqliteRunRepository::runs_of_household(const std::string& household) {
   std::vector<RunInfo> out;
-  SQLite::Statement st(db_.db(), std::string(kRunColumns) +
+  SQLite::Statement st(s_.db(), std::string(kRunColumns) +
                                      "WHERE kind = 'batch' AND id IN (SELECT run_id FROM run_households WHERE household_id = ?) "
                                      "ORDER BY id DESC");
   st.bind(1, household);
-  while (st.executeStep()) out.push_back(read_run(db_, st));
+  while (st.executeStep()) out.push_back(read_run(s_, st));
   return out;
 }
 

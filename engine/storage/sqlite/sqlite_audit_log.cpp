@@ -1,12 +1,14 @@
-// audit_store.cpp — SQL for the audit log.
-#include "engine/storage/audit_store.hpp"
+// sqlite_audit_log.cpp — SQL for the audit log.
+#include "engine/storage/sqlite/sqlite_audit_log.hpp"
 
 #include <SQLiteCpp/Statement.h>
 
+#include "engine/storage/sqlite/sqlite_storage.hpp"
+
 namespace entitle {
 
-std::int64_t AuditStore::append(const AuditEntry& e) {
-  SQLite::Statement st(db_.db(), "INSERT INTO audit_log(at, user, action, target, before_hash, after_hash, detail) "
+std::int64_t SqliteAuditLog::append(const AuditEntry& e) {
+  SQLite::Statement st(s_.db(), "INSERT INTO audit_log(at, user, action, target, before_hash, after_hash, detail) "
                                  "VALUES (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?, ?, ?, ?, ?, ?)");
   st.bind(1, e.user);
   st.bind(2, e.action);
@@ -17,10 +19,10 @@ std::int64_t AuditStore::append(const AuditEntry& e) {
   else st.bind(5, e.after_hash);
   st.bind(6, e.detail);
   st.exec();
-  return db_.db().getLastInsertRowid();
+  return s_.db().getLastInsertRowid();
 }
 
-std::vector<AuditEntry> AuditStore::list(const AuditQuery& q) {
+std::vector<AuditEntry> SqliteAuditLog::list(const AuditQuery& q) {
   std::string sql = "SELECT id, at, user, action, target, coalesce(before_hash, ''), coalesce(after_hash, ''), detail FROM audit_log WHERE 1 = 1";
   std::vector<std::string> binds;
   if (!q.target.empty()) {
@@ -39,7 +41,7 @@ std::vector<AuditEntry> AuditStore::list(const AuditQuery& q) {
   }
   if (q.before > 0) sql += " AND id < " + std::to_string(q.before);
   sql += " ORDER BY id DESC LIMIT " + std::to_string(q.limit > 0 ? q.limit : 100);
-  SQLite::Statement st(db_.db(), sql);
+  SQLite::Statement st(s_.db(), sql);
   for (std::size_t i = 0; i < binds.size(); ++i) {
     if (q.target.size() && q.target.back() == '*' && i == 0) st.bind(1, static_cast<std::int64_t>(std::stoll(binds[0])));
     else st.bind(int(i + 1), binds[i]);

@@ -1,15 +1,16 @@
-// run_store.hpp — batch runs and their decisions. A household's decisions and its "done" mark are written in one
+// run_repository.hpp — batch runs and their decisions. A household's decisions and its "done" mark are written in one
 // transaction, so a run killed at any moment resumes with nothing lost, duplicated or half-written. Every value read
 // back is checked: a damaged row is a StorageError naming the database, table, row and column, never a silent zero.
 #pragma once
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/eval/result.hpp"
-#include "engine/storage/case_database.hpp"
 #include "engine/values/rational.hpp"
 
 namespace entitle {
@@ -55,41 +56,41 @@ struct HouseholdOutcome {
 /// The kind whose decision_kind_name() is `name`, or none.
 std::optional<DecisionKind> decision_kind_from_name(const std::string& name);
 
-class RunStore {
+class RunRepository {
 public:
-  explicit RunStore(CaseDatabase& db) : db_(db) {}
+  virtual ~RunRepository() = default;
+
   /// The unfinished run for the same rule set and months, to resume; or none.
-  std::optional<RunInfo> find_unfinished(const std::string& ruleset, const std::string& from, const std::string& to,
-                                         const std::string& kind = "batch");
-  RunInfo create(const std::string& ruleset, const std::string& from, const std::string& to, const std::string& kind = "batch");
+  virtual std::optional<RunInfo> find_unfinished(const std::string& ruleset, const std::string& from, const std::string& to,
+                                                 const std::string& kind = "batch") = 0;
+  virtual RunInfo create(const std::string& ruleset, const std::string& from, const std::string& to,
+                         const std::string& kind = "batch") = 0;
   /// Marks a complete run approved by `user` (the decision of record for its months). False when it is not complete.
-  bool approve(std::int64_t run, const std::string& user);
+  virtual bool approve(std::int64_t run, const std::string& user) = 0;
   /// The latest approved run covering `period`, or none.
-  std::optional<RunInfo> approved_for(const std::string& period);
+  virtual std::optional<RunInfo> approved_for(const std::string& period) = 0;
   /// Every run that decided this household (finished it), newest first, with the months it covers.
-  std::vector<RunInfo> runs_of_household(const std::string& household);
-  std::optional<RunInfo> get(std::int64_t id);
+  virtual std::vector<RunInfo> runs_of_household(const std::string& household) = 0;
+  virtual std::optional<RunInfo> get(std::int64_t id) = 0;
   /// The run, or a StorageError naming the missing id.
   RunInfo require(std::int64_t id);
   /// Every stored decision of a run for the months from..to (inclusive, "YYYY-MM").
-  void for_each_decision(std::int64_t run, const std::string& from, const std::string& to,
-                         const std::function<void(const StoredDecision&)>& each);
-  /// The stored decisions of one household in a run for one month.
-  std::vector<StoredDecision> decisions_of(std::int64_t run, const std::string& household, const std::string& period);
-  std::vector<RunInfo> list();
-  /// Writes a chunk of households in one transaction.
-  void write(std::int64_t run, const std::vector<HouseholdOutcome>& chunk);
-  void finish(std::int64_t run);
-  std::int64_t done_count(std::int64_t run);
+  virtual void for_each_decision(std::int64_t run, const std::string& from, const std::string& to,
+                                 const std::function<void(const StoredDecision&)>& each) = 0;
+  /// The stored decisions of one household in a run for one month, by program.
+  virtual std::vector<StoredDecision> decisions_of(std::int64_t run, const std::string& household, const std::string& period) = 0;
+  /// Every run, by id.
+  virtual std::vector<RunInfo> list() = 0;
+  /// Writes a chunk of households (their done-marks and decisions, and the run's counts) in one transaction of its own.
+  virtual void write(std::int64_t run, const std::vector<HouseholdOutcome>& chunk) = 0;
+  virtual void finish(std::int64_t run) = 0;
+  virtual std::int64_t done_count(std::int64_t run) = 0;
   /// Households finished in a run without an error, with the input hash their decisions were made from.
-  std::map<std::string, std::string> finished_households(std::int64_t run);
+  virtual std::map<std::string, std::string> finished_households(std::int64_t run) = 0;
   /// A household finished in a run: its input hash and error (empty when none); none when not finished there.
-  std::optional<std::pair<std::string, std::string>> household_in_run(std::int64_t run, const std::string& household);
+  virtual std::optional<std::pair<std::string, std::string>> household_in_run(std::int64_t run, const std::string& household) = 0;
   /// Up to `limit` households of a run that ended in an error, as "ID: error", by id.
-  std::vector<std::string> error_examples(std::int64_t run, int limit);
-
-private:
-  CaseDatabase& db_;
+  virtual std::vector<std::string> error_examples(std::int64_t run, int limit) = 0;
 };
 
 }  // namespace entitle

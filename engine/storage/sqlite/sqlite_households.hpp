@@ -1,0 +1,38 @@
+// sqlite_households.hpp — households, members and their history in SQLite.
+#pragma once
+#include <SQLiteCpp/Statement.h>
+
+#include <memory>
+
+#include "engine/storage/household_repository.hpp"
+
+namespace entitle {
+
+class SqliteStorage;
+
+class SqliteHouseholdRepository final : public HouseholdRepository {
+public:
+  explicit SqliteHouseholdRepository(SqliteStorage& s) : s_(s) {}
+  int begin_import(const std::string& source) override;
+  void finish_import(int import_id, std::size_t records, std::size_t stored, std::size_t unchanged, std::size_t rejected) override;
+  Put put(const std::string& id, const std::string& region, const std::string& area, const std::string& record,
+          const std::vector<MemberRow>& members, int import_id, const std::string& stored_by = "") override;
+  std::optional<CurrentHousehold> get(const std::string& id) override;
+  std::vector<HouseholdListing> search(const HouseholdQuery& q, std::int64_t& total) override;
+  std::vector<HouseholdVersion> versions(const std::string& id) override;
+  std::optional<std::string> version_record(const std::string& id, int version) override;
+  std::size_t count() override;
+  void scan(std::int64_t skip_run, std::size_t batch, const std::function<bool(std::vector<StoredHousehold>&&)>& each) override;
+  std::vector<std::string> history(const std::string& id) override;
+  std::optional<std::string> record_version(const std::string& id, const std::string& record_hash) override;
+  std::map<std::string, std::string> townships() override;
+
+private:
+  /// Statements prepared once per connection and reused: preparing SQL costs more than running it. Each is reset
+  /// before it is used and after its last row is read, so none keeps a read transaction open between calls.
+  SQLite::Statement& statement(std::unique_ptr<SQLite::Statement>& slot, const char* sql);
+  SqliteStorage& s_;
+  std::unique_ptr<SQLite::Statement> find_, keep_, drop_, upsert_, member_, version_;
+};
+
+}  // namespace entitle

@@ -1,0 +1,57 @@
+// sqlite_storage.hpp — the SQLite implementation of Storage: one SQLiteCpp connection (WAL, 10 s busy timeout),
+// versioned schema migrations, and the SQLite repositories over that connection.
+#pragma once
+#include <SQLiteCpp/Database.h>
+
+#include <memory>
+#include <string>
+
+#include "engine/storage/storage.hpp"
+
+namespace entitle {
+
+class SqliteHouseholdRepository;
+class SqliteRunRepository;
+class SqliteRulesetRepository;
+class SqliteUserRepository;
+class SqliteAuditLog;
+class SqliteCaseworkRepository;
+
+class SqliteStorage final : public Storage {
+public:
+  static constexpr int kSchemaVersion = 3;
+  /// Opens `path` (creating it when absent) and upgrades an older schema; a newer one is refused by name.
+  /// `upgrade_to` (tests only) stops the upgrade at an older version, to make a database as an older entitle did.
+  explicit SqliteStorage(const std::string& path, int upgrade_to = kSchemaVersion);
+  ~SqliteStorage() override;
+
+  const std::string& location() const override { return path_; }
+  HouseholdRepository& households() override;
+  RunRepository& runs() override;
+  RulesetRepository& rulesets() override;
+  UserRepository& users() override;
+  AuditLog& audit() override;
+  CaseworkRepository& casework() override;
+  WriteTransaction begin_write() override;
+
+  /// The file, and its schema version (PRAGMA user_version).
+  const std::string& path() const { return path_; }
+  int schema_version() const { return version_; }
+  /// The connection: for the SQLite repositories, and for tests that look at or damage rows with SQL.
+  SQLite::Database& db() { return *db_; }
+
+private:
+  void migrate(int target);
+  std::string path_;
+  std::unique_ptr<SQLite::Database> db_;
+  int version_ = 0;
+  // Declared after the connection, so their prepared statements are finalised before it closes.
+  std::unique_ptr<SqliteHouseholdRepository> households_;
+  std::unique_ptr<SqliteRunRepository> runs_;
+  std::unique_ptr<SqliteRulesetRepository> rulesets_;
+  std::unique_ptr<SqliteUserRepository> users_;
+  std::unique_ptr<SqliteAuditLog> audit_;
+  std::unique_ptr<SqliteCaseworkRepository> casework_;
+};
+
+}  // namespace entitle
