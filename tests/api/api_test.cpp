@@ -456,7 +456,14 @@ TEST_F(Api, AnAmendmentIsPreviewedInTheBackgroundThenAdopted) {
   for (const auto& s : Json::parse(county.c->Get("/api/standards", county.headers())->body))
     if (s["standard"] == "dibao_standard")
       for (const auto& row : s["rows"])
-        for (const auto& v : row["values"]) found |= v["from"] == "2026-03-01" && v["value"].get<std::string>().find("520") == 0;
+        for (const auto& v : row["values"]) {
+          bool mine = v["from"] == "2026-03-01" && v["value"].get<std::string>().find("520") == 0;
+          found |= mine;
+          // In force today (2026-03-01 has begun): the new value, not the 2020 one it follows in the same row.
+          if (row["region"] == "140521" && row["key"] == "rural" && !mine && v["from"] < "2026-03-01")
+            EXPECT_FALSE(v["in_force_today"].get<bool>()) << v.dump();
+          if (mine) EXPECT_TRUE(v["in_force_today"].get<bool>());
+        }
   EXPECT_TRUE(found);
   EXPECT_EQ(county.c->Post(("/api/amendments/" + std::to_string(id) + "/adopt").c_str(), county.headers(), "", "application/json")->status, 409);
 }
