@@ -84,10 +84,7 @@ Json Service::schema() {
 Json Service::standards() {
   auto loaded = rules();
   const ir::RuleSet& rs = *loaded->rules;
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  Date today = *Date::from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+  Date today = today_utc();
   Json out = Json::array();
   for (const ir::Standard& s : rs.standards) {
     Json rows = Json::array();

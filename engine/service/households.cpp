@@ -12,12 +12,6 @@
 namespace entitle {
 namespace {
 
-Date today_utc() {
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  return *Date::from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-}
 
 }  // namespace
 
@@ -109,18 +103,30 @@ std::string Service::household_version(const Principal& p, const std::string& id
   return *r;
 }
 
-Json Service::decide(const Principal& p, const std::string& id, const std::string& period) {
-  require_visible(p, id);
+std::unique_ptr<Service::StoredEvaluation> Service::evaluate_stored(const Principal& p, const std::string& id,
+                                                                   const std::string& period) {
   auto month = Month::parse(period);
   if (!month) throw ServiceError(400, "bad_request", "月份应为 YYYY-MM，收到 '" + period.substr(0, 40) + "'", "period");
-  auto loaded = rules();
-  const ir::RuleSet& rs = *loaded->rules;
   auto h = storage().households().get(id);
-  JsonNode record = parse_request_json(h->record);
-  Household hh;
-  load_request_household(rs, record, LoadOptions::evaluating(*month), hh);
-  HouseholdResult r = Evaluator(rs).evaluate(hh, *month, true);
-  std::string result = render_result_json(rs, loaded->sources, r, true, &hh);
+  if (!h) throw ServiceError(404, "not_found", "没有户编号为 " + id + " 的家庭");
+  if (!may_see(p, h->township)) throw ServiceError(403, "forbidden", "家庭 " + id + " 不在您负责的乡镇范围内");
+  auto e = std::make_unique<StoredEvaluation>();
+  e->rules = rules();
+  e->stored = std::move(*h);
+  e->month = *month;
+  const ir::RuleSet& rs = *e->rules->rules;
+  load_request_household(rs, parse_request_json(e->stored.record), LoadOptions::evaluating(*month), e->household);
+  e->result = Evaluator(rs).evaluate(e->household, *month, true);
+  return e;
+}
+
+Json Service::decide(const Principal& p, const std::string& id, const std::string& period) {
+  auto e = evaluate_stored(p, id, period);
+  const LoadedRules* loaded = e->rules.get();
+  const ir::RuleSet& rs = *loaded->rules;
+  const CurrentHousehold* h = &e->stored;
+  const Month* month = &e->month;
+  std::string result = render_result_json(rs, loaded->sources, e->result, true, &e->household);
   CaseDecision d;
   d.household = id;
   d.period = month->to_string();

@@ -12,21 +12,13 @@
 namespace entitle {
 
 std::string Service::notice(const Principal& p, const std::string& id, const std::string& period) {
-  require_visible(p, id);
-  auto month = Month::parse(period);
-  if (!month) throw ServiceError(400, "bad_request", "月份应为 YYYY-MM，收到 '" + period.substr(0, 40) + "'", "period");
-  auto loaded = rules();
-  const ir::RuleSet& rs = *loaded->rules;
-  auto h = storage().households().get(id);
-  JsonNode record = parse_request_json(h->record);
-  Household hh;
-  load_request_household(rs, record, LoadOptions::evaluating(*month), hh);
-  HouseholdResult r = Evaluator(rs).evaluate(hh, *month, true);
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char day[16];
-  std::strftime(day, sizeof day, "%Y-%m-%d", &tm);
+  auto e = evaluate_stored(p, id, period);
+  const ir::RuleSet& rs = *e->rules->rules;
+  const CurrentHousehold* h = &e->stored;
+  const Month* month = &e->month;
+  const Household& hh = e->household;
+  const HouseholdResult& r = e->result;
+  std::string day = today_utc().to_string();
   NoticeInput in;
   in.rs = &rs;
   in.result = &r;

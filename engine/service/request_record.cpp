@@ -1,9 +1,18 @@
 // request_record.cpp — request bodies: located JSON errors, months, household records.
 #include "engine/service/request_record.hpp"
 
+#include <ctime>
+
 #include "engine/service/service.hpp"
 
 namespace entitle {
+
+Date today_utc() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  return *Date::from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
 
 JsonNode parse_request_json(const std::string& body) {
   std::string error;

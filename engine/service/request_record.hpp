@@ -9,6 +9,9 @@
 
 namespace entitle {
 
+/// Today's date (UTC): the bound for dates in a stored record, and the day standards are "in force".
+Date today_utc();
+
 /// Parses a request body; a ServiceError 400 `bad_json` naming line and column otherwise.
 JsonNode parse_request_json(const std::string& body);
 /// The month in `key` of an object ("YYYY-MM"); 400 naming the field otherwise.

@@ -17,6 +17,9 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/api/rules_loader.hpp"
+#include "engine/eval/household.hpp"
+#include "engine/eval/result.hpp"
+#include "engine/storage/household_repository.hpp"
 #include "engine/storage/storage.hpp"
 
 namespace entitle {
@@ -127,6 +130,15 @@ private:
                     const std::string& after, const Json& detail);
   std::shared_ptr<const LoadedRules> load_with_amendments(const std::vector<std::pair<std::string, std::string>>& extra);
   std::string require_visible(const Principal& p, const std::string& id);  // the household's township, or 404/403
+  /// A stored household's current record decided for a month with its explanation (decide and the notice).
+  struct StoredEvaluation {
+    std::shared_ptr<const LoadedRules> rules;
+    CurrentHousehold stored;
+    Month month;
+    Household household;
+    HouseholdResult result;
+  };
+  std::unique_ptr<StoredEvaluation> evaluate_stored(const Principal& p, const std::string& id, const std::string& period);
 
   std::string db_path_, rules_dir_;
   mutable std::mutex rules_mutex_;
