@@ -500,6 +500,32 @@ TEST_F(Api, AnAmendmentIsPreviewedInTheBackgroundThenAdopted) {
   EXPECT_EQ(county.c->Post(("/api/amendments/" + std::to_string(id) + "/adopt").c_str(), county.headers(), "", "application/json")->status, 409);
 }
 
+TEST_F(Api, BadUsersAreRefusedWithTheFieldInChinese) {
+  Session admin = login("admin");
+  auto post = [&](const Json& body) { return admin.c->Post("/api/users", admin.headers(), body.dump(), "application/json"); };
+  struct Bad { Json body; std::string field, says; };
+  std::vector<Bad> cases = {
+      {{{"user", "x1"}, {"role", "boss"}, {"townships", Json::array()}, {"password", "long-enough-1"}}, "role", "角色应为"},
+      {{{"user", "x2"}, {"role", "county"}, {"townships", Json::array()}, {"password", "short"}}, "password", "至少 8 个字符"},
+      {{{"user", "x3"}, {"role", "caseworker"}, {"townships", Json::array()}, {"password", "long-enough-1"}}, "townships", "至少要有一个乡镇"},
+      {{{"user", "x4"}, {"role", "caseworker"}, {"townships", {"1405"}}, {"password", "long-enough-1"}}, "townships", "乡镇代码应为"},
+      {{{"user", "x5"}, {"role", "caseworker"}, {"townships", {"140599100"}}, {"password", "long-enough-1"}}, "townships", "不在服务区划内"},
+      {{{"user", "cw"}, {"role", "county"}, {"townships", Json::array()}, {"password", "long-enough-1"}}, "user", "已存在"},
+  };
+  for (const Bad& b : cases) {
+    auto r = post(b.body);
+    ASSERT_TRUE(r);
+    EXPECT_GE(r->status, 400) << b.body.dump();
+    Json e = error_of(r);
+    EXPECT_EQ(e["field"], b.field) << b.body.dump();
+    EXPECT_NE(e["message"].get<std::string>().find(b.says), std::string::npos) << e.dump();
+  }
+  // The command line says the same, and exits 2.
+  EXPECT_EQ(WEXITSTATUS(run("echo short | " + kEntitle + " user add y1 --role county --db " + server_->db() + " --rules " + kRules +
+                            " --password-stdin 2>/dev/null")),
+            2);
+}
+
 TEST_F(Api, StandardsSayWhichValuesAreInForceAndStaleToday) {
   Session cw = login("cw");
   auto standards = Json::parse(cw.c->Get("/api/standards", cw.headers())->body);
