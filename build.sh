@@ -6,7 +6,7 @@ cd "$(dirname "$0")"
 # Debian packages the build needs; installed only when missing.
 PACKAGES=(g++ cmake make libboost1.74-dev libboost-date-time1.74-dev libsqlitecpp-dev libsqlite3-dev
           libspdlog-dev libcli11-dev nlohmann-json3-dev libgtest-dev libbenchmark-dev
-          libcpp-httplib-dev libsodium-dev pkg-config)
+          libcpp-httplib-dev libsodium-dev pkg-config sqlite3)
 # What the web tests need besides: Debian's Chromium (never a downloaded browser), CJK fonts, PDF tools, Node.js.
 WEB_TEST_PACKAGES=(chromium fonts-noto-cjk fontconfig poppler-utils nodejs npm curl)
 
@@ -49,6 +49,8 @@ case "${1:-}" in
     cp rules/samples/dibao_raise_2026.rules.example "$demo/rules_raised/local/dibao_raise_2026.rules"
     $entitle batch --db "$demo/qinshui.db" --rules "$demo/rules_raised" --period 2026-01 --compare-to 1 --report "$demo/report"
     echo "== impact report: $demo/report/report.html (changes.csv, losers.csv, review.csv, summary.csv beside it); catalogue: build/catalogue/catalogue.html"
+    echo "== the tamper-evident ledger (docs/trust.md): every write above is a signed entry; keep the public key elsewhere"
+    $entitle audit verify --db "$demo/qinshui.db" --public-key "$($entitle audit key --db "$demo/qinshui.db" 2>/dev/null)"
     echo "== the web application on a demo database (one demo user per role)"
     web_db="$demo/web.db"
     $entitle gen --households 2000 --region 140521 --seed 2026 --rules rules/ --db "$web_db" >/dev/null

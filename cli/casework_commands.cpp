@@ -4,7 +4,9 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <ctime>
 #include <fstream>
 #include <iostream>
@@ -128,12 +130,18 @@ int run_import(const std::string& file, const std::string& db_path, const std::s
   });
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
   if (shown > 20) std::cerr << "entitle: … " << shown - 20 << " more problem(s) in " << err_file << '\n';
+  err_out.close();
+  if (shown > 0 && !err_out) {
+    std::string why = std::strerror(errno);
+    std::cerr << "entitle: 无法写入错误清单 '" << err_file << "' (cannot write the list of problems '" << err_file << "': " << why << ")\n";
+  }
   std::cout << "import " << s.import_id << ": " << s.records << " record(s): " << s.stored_new << " new, " << s.updated
             << " updated (earlier versions kept), " << s.unchanged << " unchanged, " << s.rejected << " rejected";
   if (s.rejected) std::cout << " — problems listed in " << err_file;
+  if (!s.file_error.empty()) std::cout << " — the file could not be read whole (" << err_file << ")";
   std::cout << "\n";
   spdlog::info("import took {} ms", ms);
-  return s.rejected ? 2 : 0;
+  return s.rejected || !s.file_error.empty() ? 2 : 0;
 }
 
 int run_gen(std::size_t households, const std::string& region, std::uint64_t seed, const std::string& rules,
@@ -152,6 +160,12 @@ int run_gen(std::size_t households, const std::string& region, std::uint64_t see
   std::ofstream f(file, std::ios::binary);
   std::string error = generate_population(*loaded->rules, o, [&](std::string&& json) { f << json << '\n'; });
   f.close();
+  if (!f) {  // the disk full: said, naming the file, and never imported as if it were whole
+    std::string why = std::strerror(errno);
+    if (!db_path.empty()) std::remove(file.c_str());
+    std::cerr << "entitle: 无法写入文件 '" << file << "' (cannot write '" << file << "': " << why << ")\n";
+    return 2;
+  }
   if (!error.empty()) {
     std::cerr << "entitle: " << error << '\n';
     return 2;

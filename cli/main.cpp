@@ -3,11 +3,17 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <pwd.h>
+#include <unistd.h>
+
 #include <iostream>
 
+#include "cli/audit_commands.hpp"
 #include "cli/casework_commands.hpp"
 #include "cli/commands.hpp"
 #include "cli/server_commands.hpp"
+#include "engine/storage/ledger.hpp"
+#include "engine/storage/storage.hpp"
 #include "engine/storage/storage_error.hpp"
 
 int main(int argc, char** argv) {
@@ -124,11 +130,33 @@ int main(int argc, char** argv) {
   user_add->add_option("--rules", u_rules, "rule set whose regions the codes must be in (default: rules)");
   user_add->add_flag("--password-stdin", u_stdin, "read the password from standard input");
 
+  std::string au_db, au_head;
+  std::vector<std::string> au_keys;
+  auto* audit = app.add_subcommand("audit", "the tamper-evident ledger (docs/trust.md)");
+  audit->require_subcommand(1);
+  auto* audit_verify = audit->add_subcommand("verify", "walk the ledger and compare it with what is stored; exit 1 when anything was changed");
+  audit_verify->add_option("--db", au_db, "case database")->required();
+  audit_verify->add_option("--public-key", au_keys, "the public key (hex) you keep apart from the database (repeatable after a key change)");
+  audit_verify->add_option("--head", au_head, "SEQ:HASH of an entry you wrote down earlier: it must still be there, unchanged");
+  auto* audit_key = audit->add_subcommand("key", "print the public key this database signs its ledger with");
+  audit_key->add_option("--db", au_db, "case database")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     int rc = app.exit(e);
     return rc == 0 ? 0 : 2;
+  }
+  {  // the ledger names who ran the command that wrote an entry
+    std::string command;
+    for (const CLI::App* sub = &app; !sub->get_subcommands().empty();) {
+      sub = sub->get_subcommands().front();
+      command += (command.empty() ? "" : " ") + sub->get_name();
+    }
+    const passwd* pw = getpwuid(getuid());
+    char host[256] = "";
+    gethostname(host, sizeof host - 1);
+    entitle::set_process_actor("cli:" + command + " (" + (pw ? std::string(pw->pw_name) : std::to_string(getuid())) + "@" + host + ")");
   }
   auto logger = spdlog::stderr_color_mt("entitle");
   spdlog::set_default_logger(logger);
@@ -146,12 +174,22 @@ int main(int argc, char** argv) {
     if (*replay) return entitle::cli::run_replay(rp_db, rp_run, rp_household, rp_period, rp_format);
     if (*arrears) return entitle::cli::run_arrears(a_db, a_paid, a_recalc, a_csv);
     if (*serve) return entitle::cli::run_serve(sv_db, sv_rules, sv_listen, sv_threads, sv_web);
+    if (*audit_verify) return entitle::cli::run_audit_verify(au_db, au_keys, au_head);
+    if (*audit_key) return entitle::cli::run_audit_key(au_db);
     if (*user_add) return entitle::cli::run_user_add(u_name, u_role, u_townships, u_db, u_rules, u_stdin);
     return entitle::cli::run_test(test_dir);
   } catch (const entitle::StorageError& e) {  // the database file: unreadable, corrupt, newer, or a missing run
     std::cerr << "entitle: " << e.what() << '\n';
     return 2;
   } catch (const std::exception& e) {  // a failure of the machine (memory, files), never of the input
+    // …or of the case database itself (a damaged page found while reading): said as such, naming the file.
+    std::string db = *imp ? imp_db : *gen ? gen_db : *batch ? b_db : *runs_cmd ? r_db : *diff ? d_db : *replay ? rp_db
+                     : *arrears ? a_db : *serve ? sv_db : *audit_verify || *audit_key ? au_db : *user_add ? u_db : "";
+    if (!db.empty())
+      if (auto failure = entitle::database_failure(db, e)) {
+        std::cerr << "entitle: " << failure->what() << '\n';
+        return 2;
+      }
     spdlog::critical("internal error: {}", e.what());
     return 2;
   }

@@ -25,7 +25,7 @@ void send_error(httplib::Response& res, int status, const std::string& code, con
   if (!field.empty()) e["field"] = field;
   if (!errors.empty()) e["errors"] = errors;
   res.status = status;
-  res.set_content(Json{{"error", e}}.dump(), "application/json; charset=utf-8");
+  res.set_content(Json{{"error", e}}.dump(-1, ' ', false, Json::error_handler_t::replace), "application/json; charset=utf-8");  // a path with invalid UTF-8 is echoed, never thrown
 }
 
 std::string session_token(const httplib::Request& req) {
@@ -66,6 +66,8 @@ httplib::Server::Handler guarded(Service& service, const Route& route, std::vect
         if (route.csrf && !same_token(req.get_header_value("X-Entitle-CSRF"), who->csrf))
           return send_error(res, 403, "csrf", "缺少或错误的 CSRF 令牌 (请求头 X-Entitle-CSRF)");
       }
+      // What this request writes is recorded in the ledger under the signed-in user (or as anonymous: a sign-in).
+      service.act_as(who ? "web:" + who->user : std::string("web:anonymous"));
       Call call{req, res, who ? &*who : nullptr, names};
       route.handle(call);
     } catch (const ServiceError& e) {

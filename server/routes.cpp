@@ -12,7 +12,7 @@ using Json = nlohmann::ordered_json;
 
 void send(httplib::Response& res, int status, const Json& body) {
   res.status = status;
-  res.set_content(body.dump(), "application/json; charset=utf-8");
+  res.set_content(body.dump(-1, ' ', false, Json::error_handler_t::replace), "application/json; charset=utf-8");
 }
 
 JsonNode body_object(const httplib::Request& req) {

@@ -1,13 +1,16 @@
 // record_source.cpp — JSON Lines / JSON / CSV readers producing household records.
 #include "engine/api/record_source.hpp"
 
+#include <filesystem>
 #include <fstream>
+#include <limits>
 #include <algorithm>
 #include <map>
 #include <set>
 #include <sstream>
 
 #include "engine/base/csv.hpp"
+#include "engine/base/source.hpp"
 
 namespace entitle {
 namespace {
@@ -75,7 +78,7 @@ std::string parse_incomes(const std::string& text, JsonNode& out) {
     if (part.empty()) continue;
     auto a = part.find(':'), b = part.rfind(':');
     if (a == std::string::npos || a == b)
-      return "incomes: expected kind:amount:per items separated by ';' (e.g. wage:1200:month), found \"" + part + "\"";
+      return "incomes: expected kind:amount:per items separated by ';' (e.g. wage:1200:month), found \"" + clip_text(part) + "\"";
     JsonNode inc = object();
     set(inc, "kind", str(part.substr(0, a)));
     set(inc, "amount", str(part.substr(a + 1, b - a - 1)));
@@ -104,6 +107,12 @@ std::string trimmed(const std::string& s) {
 
 bool read_csv(const std::string& path, const std::string& text, const std::function<void(RawRecord&&)>& each, std::string& error,
               const ir::RuleSet* rs) {
+  if (!is_valid_utf8(text)) {  // Excel's default for Chinese is GBK: said as such, never stored as mojibake
+    std::size_t good = first_invalid_utf8(text);
+    std::size_t line = 1 + std::count(text.begin(), text.begin() + long(good), '\n');
+    error = path + ":" + std::to_string(line) + ": 文件不是 UTF-8 文字（可能是 GBK 编码）；请在 Excel 中另存为“CSV UTF-8（逗号分隔）”后再导入 (the file is not UTF-8 text)";
+    return false;
+  }
   std::string csv_error;
   auto rows = parse_csv(text, csv_error);
   if (rows.empty()) {
@@ -127,15 +136,15 @@ bool read_csv(const std::string& path, const std::string& text, const std::funct
     } else if (it != by_label.end()) {
       std::string which;
       for (const auto& c : it->second) which += (which.empty() ? "" : " 或 ") + c;
-      error = path + ":1: 列名“" + name + "”可指 " + which + "，无法确定是哪一列；请改用列名 (the header label '" + name +
+      error = path + ":1: 列名“" + clip_text(name) + "”可指 " + which + "，无法确定是哪一列；请改用列名 (the header label '" + clip_text(name) +
               "' is shared by " + std::to_string(it->second.size()) + " columns)";
       return false;
     } else {
-      error = path + ":1: unknown column '" + name + "' — 未知的列名；列名可用字段名或其中文标签 (docs/data-formats.md)";
+      error = path + ":1: unknown column '" + clip_text(name) + "' — 未知的列名；列名可用字段名或其中文标签 (docs/data-formats.md)";
       return false;
     }
     if (col.count(column)) {
-      error = path + ":1: 列 " + column + " 出现了两次（“" + written_as[column] + "”和“" + name + "”） (column " + column + " is given twice)";
+      error = path + ":1: 列 " + column + " 出现了两次（“" + clip_text(written_as[column]) + "”和“" + clip_text(name) + "”） (column " + column + " is given twice)";
       return false;
     }
     col[column] = i;
@@ -160,7 +169,13 @@ bool read_csv(const std::string& path, const std::string& text, const std::funct
     JsonNode hh = object(), assets = object(), status = object(), members;
     members.kind = JsonNode::Kind::Array;
     std::string problem;
+    std::size_t bytes = 0;
     for (; r < rows.size() && cell(r, "household_id") == id; ++r) {
+      for (const std::string& c : rows[r].cells) bytes += c.size() + 1;
+      if (bytes > kMaxRecordBytes && problem.empty())
+        problem = "第 " + std::to_string(rows[first].line) + "–" + std::to_string(rows[r].line) + " 行的这户记录超过 " +
+                  std::to_string(kMaxRecordBytes) + " 字节的上限 (a household's rows may hold at most " + std::to_string(kMaxRecordBytes) +
+                  " bytes)";
       if (rows[r].cells.size() != rows[0].cells.size() && problem.empty())
         problem = "line " + std::to_string(rows[r].line) + " has " + std::to_string(rows[r].cells.size()) + " cells, the header " +
                   std::to_string(rows[0].cells.size());
@@ -176,8 +191,8 @@ bool read_csv(const std::string& path, const std::string& text, const std::funct
           if (name.rfind("status_", 0) == 0) target = &status, key = name.substr(7);
           const JsonNode* before = target->find(key);
           if (before && before->text != v && problem.empty())
-            problem = "line " + std::to_string(rows[r].line) + ": column " + name + " is \"" + v + "\" but an earlier row of household " +
-                      id + " says \"" + before->text + "\"";
+            problem = "line " + std::to_string(rows[r].line) + ": column " + name + " is \"" + clip_text(v) + "\" but an earlier row of household " +
+                      clip_text(id) + " says \"" + clip_text(before->text) + "\"";
           set(*target, key, cell_value(name, v));
         } else if (name == "member_id") {
           set(m, "id", str(v));
@@ -277,21 +292,60 @@ bool read_records(const std::string& path, const std::function<void(RawRecord&&)
     error = "cannot read household file '" + path + "'";
     return false;
   }
+  std::error_code ec;
+  std::uintmax_t file_bytes = std::filesystem::file_size(path, ec);
+  if (ec) file_bytes = 0;  // not a regular file (a pipe): read as it comes, each record still bounded below
   if (path.size() > 4 && path.compare(path.size() - 4, 4, ".csv") == 0) {
+    if (file_bytes > kMaxCsvBytes) {  // a CSV file is read whole
+      error = path + ": CSV 文件有 " + std::to_string(file_bytes) + " 字节，超过 " + std::to_string(kMaxCsvBytes) +
+              " 字节的上限；请拆分文件或改用 JSON Lines (a CSV file may hold at most " + std::to_string(kMaxCsvBytes) + " bytes)";
+      return false;
+    }
     std::stringstream ss;
     ss << in.rdbuf();
     return read_csv(path, ss.str(), each, error, rs);
   }
-  // JSON Lines are read line by line (a million households never sit in memory at once); a first line that is
-  // not a whole JSON value means the file is one pretty-printed object.
+  auto too_long = [&](std::size_t line_no, std::uintmax_t bytes) {
+    RawRecord rec;
+    rec.label = path + ":" + std::to_string(line_no);
+    rec.error = "记录有 " + std::to_string(bytes) + " 字节，超过每户记录 " + std::to_string(kMaxRecordBytes) +
+                " 字节的上限 (a household record may hold at most " + std::to_string(kMaxRecordBytes) + " bytes)";
+    each(std::move(rec));
+  };
+  // JSON Lines are read line by line (a million households never sit in memory at once), each line at most
+  // kMaxRecordBytes; a first line that is not a whole JSON value means the file is one pretty-printed object.
+  std::vector<char> buf(kMaxRecordBytes + 2);
   std::string line, parse_error;
   std::size_t line_no = 0;
   bool first = true;
-  while (std::getline(in, line)) {
+  for (;;) {
+    in.getline(buf.data(), std::streamsize(buf.size()));
+    std::size_t got = std::size_t(in.gcount());
+    if (in.fail() && !in.eof()) {  // longer than the buffer: skip the rest of the line, counting it
+      in.clear();
+      in.ignore(std::numeric_limits<std::streamsize>::max(), '\n');
+      std::uintmax_t bytes = got + std::uintmax_t(in.gcount()) - (in.eof() ? 0 : 1);  // less the newline taken
+      too_long(++line_no, bytes);
+      first = false;
+      if (in.eof()) break;
+      continue;
+    }
+    if (got == 0 && in.eof()) break;
+    line.assign(buf.data(), in.eof() ? got : got - 1);  // gcount counts the newline taken
     ++line_no;
+    if (line.size() > kMaxRecordBytes) {
+      too_long(line_no, line.size());
+      first = false;
+      if (in.eof()) break;
+      continue;
+    }
     if (first) {
       first = false;
       if (line.find_first_not_of(" \t\r") == std::string::npos || !parse_json(line, parse_error)) {
+        if (file_bytes > kMaxRecordBytes) {  // one pretty-printed record, bounded like a line
+          too_long(1, file_bytes);
+          return true;
+        }
         std::stringstream rest;
         rest << in.rdbuf();
         RawRecord rec;
@@ -302,13 +356,15 @@ bool read_records(const std::string& path, const std::function<void(RawRecord&&)
         return true;
       }
     }
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    RawRecord rec;
-    rec.label = path + ":" + std::to_string(line_no);
-    rec.json = parse_json(line, rec.error);
-    if (!rec.json) rec.error = "not valid JSON: " + rec.error;
-    else rec.text = line;
-    each(std::move(rec));
+    if (line.find_first_not_of(" \t\r") != std::string::npos) {
+      RawRecord rec;
+      rec.label = path + ":" + std::to_string(line_no);
+      rec.json = parse_json(line, rec.error);
+      if (!rec.json) rec.error = "not valid JSON: " + rec.error;
+      else rec.text = line;
+      each(std::move(rec));
+    }
+    if (in.eof()) break;
   }
   return true;
 }

@@ -36,7 +36,10 @@ std::unique_ptr<LoadedRules> load_rules(const std::string& dir, const std::vecto
   for (const auto& [rel, full] : files) {
     std::ifstream in(full, std::ios::binary);
     std::stringstream ss;
-    ss << in.rdbuf();
+    // At most one byte more than a rule file may hold is read: enough for load_rules_from_texts to refuse it.
+    std::vector<char> buf(kMaxRuleFileBytes + 1);
+    in.read(buf.data(), std::streamsize(buf.size()));
+    ss.write(buf.data(), in.gcount());
     std::string shown = fs::is_regular_file(dir) ? dir : (fs::path(dir) / rel).generic_string();
     texts.emplace_back(shown, ss.str());
   }
@@ -61,9 +64,18 @@ std::unique_ptr<LoadedRules> load_rules_from_texts(const std::vector<std::pair<s
   auto out = std::make_unique<LoadedRules>();
   std::string hash_input;
   std::vector<ast::RuleFile> parsed;
+  std::size_t total = 0;
   for (const auto& [name, text] : files) {
     hash_input += name + '\0' + text + '\0';
     FileId id = out->sources.add(name, text);
+    total += text.size();
+    if (text.size() > kMaxRuleFileBytes || total > kMaxRuleSetBytes) {
+      bool file = text.size() > kMaxRuleFileBytes;
+      out->diagnostics.report(DiagKind::RuleFileTooLarge, {id, 0, 0},
+                              {file ? "this rule file" : "the rule set, with this file,",
+                               std::to_string(file ? kMaxRuleFileBytes : kMaxRuleSetBytes)});
+      continue;
+    }
     if (!is_valid_utf8(text)) {
       out->diagnostics.report(DiagKind::InvalidUtf8, {id, 0, 0});
       continue;

@@ -12,6 +12,11 @@
 
 namespace entitle {
 
+/// The most one rule file may hold (the largest shipped file is 17 KB), and all the files of a rule set together
+/// (the shipped library is 172 KB). Larger ones are refused with RuleFileTooLarge before they are parsed.
+constexpr std::size_t kMaxRuleFileBytes = std::size_t(1) << 20;
+constexpr std::size_t kMaxRuleSetBytes = std::size_t(8) << 20;
+
 struct LoadedRules {
   std::string root;  // the directory as given
   SourceManager sources;

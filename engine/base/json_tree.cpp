@@ -3,6 +3,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/base/source.hpp"
+
 namespace entitle {
 namespace {
 
@@ -35,8 +37,13 @@ public:
   bool end_array() override { return close(); }
   bool key(string_t& k) override {
     JsonNode* top = stack_.back();
+    // Each key is checked against the others (a linear search): bounded, so a hostile object cannot take minutes.
+    if (top->fields.size() >= kMaxJsonKeys) {
+      error = "an object has more than " + std::to_string(kMaxJsonKeys) + " keys";
+      return false;
+    }
     if (top->find(k)) {
-      error = "the key \"" + k + "\" appears twice in one object";
+      error = "the key \"" + clip_text(k, kEchoBytes, false) + "\" appears twice in one object";
       return false;
     }
     pending_key_ = k;
@@ -49,6 +56,7 @@ public:
       auto q = error.find("] ", p);
       if (q != std::string::npos) error.erase(p, q + 2 - p);
     }
+    error = clip_text(error, 240, false);  // the library quotes what it last read, which may be a 5 MB token
     return false;
   }
 

@@ -26,6 +26,9 @@ const char* json_kind_name(JsonNode::Kind k);
 /// Compact JSON text of a tree, fields in their order, numbers as their exact text.
 std::string to_json_text(const JsonNode& node);
 
+/// Keys one JSON object may have (a household record has about 20 per object).
+constexpr std::size_t kMaxJsonKeys = 1000;
+
 /// Parses one JSON document. On failure returns nullopt and sets `error` (with the byte position).
 std::optional<JsonNode> parse_json(std::string_view text, std::string& error);
 

@@ -65,6 +65,18 @@ std::uint32_t display_width(std::string_view s) {
   return width;
 }
 
+std::size_t first_invalid_utf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    unsigned char c = s[i];
+    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (len == 0 || i + len > s.size()) return i;
+    for (std::size_t k = 1; k < len; ++k)
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return i;
+    i += len;
+  }
+  return s.size();
+}
+
 bool is_valid_utf8(std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {
     unsigned char c = s[i];
@@ -75,6 +87,19 @@ bool is_valid_utf8(std::string_view s) {
     i += len;
   }
   return true;
+}
+
+std::size_t utf8_boundary(std::string_view s, std::size_t at) {
+  if (at >= s.size()) return s.size();
+  while (at > 0 && (static_cast<unsigned char>(s[at]) & 0xC0) == 0x80) --at;
+  return at;
+}
+
+std::string clip_text(std::string_view text, std::size_t max_bytes, bool chinese) {
+  if (text.size() <= max_bytes) return std::string(text);
+  std::string out(text.substr(0, utf8_boundary(text, max_bytes)));
+  out += chinese ? "…（共 " + std::to_string(text.size()) + " 字节）" : "… (" + std::to_string(text.size()) + " bytes)";
+  return out;
 }
 
 }  // namespace entitle

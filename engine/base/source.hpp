@@ -49,5 +49,15 @@ std::uint32_t count_code_points(std::string_view s);
 std::uint32_t display_width(std::string_view s);
 /// True when `s` is well-formed UTF-8.
 bool is_valid_utf8(std::string_view s);
+/// The offset of the first byte that does not start well-formed UTF-8, or s.size() when all of `s` is.
+std::size_t first_invalid_utf8(std::string_view s);
+
+/// How much of a value someone wrote a message shows: kEchoBytes bytes, then "…" and the whole length.
+constexpr std::size_t kEchoBytes = 80;
+/// `text` for echoing in a message: whole when at most `max_bytes`, otherwise its first `max_bytes` (cut at a
+/// character boundary) followed by "…（共 N 字节）" (`chinese`) or "… (N bytes)". A 5 MB value is shown once, short.
+std::string clip_text(std::string_view text, std::size_t max_bytes = kEchoBytes, bool chinese = true);
+/// The byte offset at or before `at` where a UTF-8 character starts.
+std::size_t utf8_boundary(std::string_view s, std::size_t at);
 
 }  // namespace entitle

@@ -16,9 +16,12 @@ struct Paid {
 };
 using Key = std::tuple<std::string, std::string, std::string>;  // household, program, period
 
-std::map<Key, Paid> monthly_decisions(RunRepository& runs, std::int64_t run, const std::string& from, const std::string& to) {
+std::map<Key, Paid> monthly_decisions(Storage& db, const RunInfo& info, const std::string& from, const std::string& to) {
   std::map<Key, Paid> out;
-  runs.for_each_decision(run, from, to, [&](const StoredDecision& d) {
+  auto rules = stored_rules(db, info.ruleset);
+  RunPrograms programs(db, info.id, *rules->rules);  // a decision for a program the run's rules do not have is damage
+  db.runs().for_each_decision(info.id, from, to, [&](const StoredDecision& d) {
+    programs.check(d);
     if (d.per != "month") return;
     Paid p;
     p.undetermined = d.undetermined();
@@ -41,7 +44,7 @@ ArrearsReport compute_arrears(Storage& db, std::int64_t paid_run, std::int64_t r
   if (rep.from > rep.to)
     throw StorageError("runs " + std::to_string(paid_run) + " (" + a.period_from + "…" + a.period_to + ") and " +
                        std::to_string(recalculated_run) + " (" + b.period_from + "…" + b.period_to + ") share no month");
-  auto paid = monthly_decisions(runs, paid_run, rep.from, rep.to), due = monthly_decisions(runs, recalculated_run, rep.from, rep.to);
+  auto paid = monthly_decisions(db, a, rep.from, rep.to), due = monthly_decisions(db, b, rep.from, rep.to);
   auto in_a = runs.finished_households(paid_run), in_b = runs.finished_households(recalculated_run);
   std::map<std::pair<std::string, std::string>, ArrearsLine> lines;
   std::set<Key> keys;

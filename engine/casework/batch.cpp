@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <exception>
 #include <thread>
 
 #include "engine/base/json_tree.hpp"
@@ -88,7 +89,9 @@ std::optional<Rational> annual_amount(const Rational& amount, const std::string&
   return std::nullopt;
 }
 
-BatchSummary run_batch(Storage& db, const LoadedRules& rules, const BatchOptions& o, const BatchProgress& progress) {
+/// run_batch with the database's batch lock held.
+static BatchSummary run_batch_locked(Storage& db, const LoadedRules& rules, const BatchOptions& o, const BatchProgress& progress,
+                                     BatchLock& lock) {
   const ir::RuleSet& rs = *rules.rules;
   db.rulesets().store(rules);
   RunRepository& runs = db.runs();
@@ -101,6 +104,7 @@ BatchSummary run_batch(Storage& db, const LoadedRules& rules, const BatchOptions
   } else {
     sum.run = runs.create(rs.hash, from, to, o.kind);
   }
+  lock.set_run(sum.run.id);
   std::int64_t total = static_cast<std::int64_t>(households.count());
   std::int64_t done = runs.done_count(sum.run.id);
   unsigned threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
@@ -128,9 +132,17 @@ BatchSummary run_batch(Storage& db, const LoadedRules& rules, const BatchOptions
     };
     std::vector<std::thread> pool;
     for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, t);
-    write_pending();
+    // A failed write (a full disk) stops the workers and is thrown once they are joined: never with threads running.
+    std::exception_ptr write_failed;
+    try {
+      write_pending();
+    } catch (...) {
+      write_failed = std::current_exception();
+      next = rows.size();
+    }
     work(0);
     for (auto& th : pool) th.join();
+    if (write_failed) std::rethrow_exception(write_failed);
     sum.eval_seconds += seconds_since(t_eval);
     pending = std::move(outcomes);
     bool cancelled = o.cancel && o.cancel->load();
@@ -149,6 +161,19 @@ BatchSummary run_batch(Storage& db, const LoadedRules& rules, const BatchOptions
   totals.eval_seconds = sum.eval_seconds;
   totals.write_seconds = sum.write_seconds;
   return totals;
+}
+
+BatchSummary run_batch(Storage& db, const LoadedRules& rules, const BatchOptions& o, const BatchProgress& progress) {
+  try {
+    std::optional<BatchLock> own;
+    if (!o.lock) own.emplace(db.lock_batch("", BatchLockHolder::this_process(o.kind, o.from.to_string() + ".." + o.to.to_string())));
+    return run_batch_locked(db, rules, o, progress, o.lock ? *o.lock : *own);
+  } catch (const StorageError&) {
+    throw;
+  } catch (const std::exception& e) {  // the disk full, an I/O error: said as such, naming the database
+    if (auto failure = db.database_failure(e)) throw *failure;
+    throw;
+  }
 }
 
 BatchSummary summarize_run(Storage& db, std::int64_t run, const std::string& period) {

@@ -22,6 +22,8 @@ struct BatchOptions {
   long stop_after_chunks = -1;   // testing only: return as if killed after this many chunks
   std::string kind = "batch";    // "preview": a standard amendment's impact preview, never a decision of record
   const std::atomic<bool>* cancel = nullptr;  // when set and true, stop after the current write transaction
+  BatchLock* lock = nullptr;  // the database's batch lock, when the caller holds it already; otherwise run_batch takes
+                              // it, and another holder makes it throw BatchBusy (a StorageError naming who)
 };
 
 struct ProgramTotals {

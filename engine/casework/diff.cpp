@@ -79,13 +79,7 @@ std::string kind_label(const std::optional<DecisionKind>& k) {
 
 std::string short_hash(const std::string& h) { return h.size() > 19 ? h.substr(0, 19) + "…" : h; }
 
-std::unique_ptr<LoadedRules> rules_of(Storage& db, const std::string& hash) {
-  auto sources = db.rulesets().sources(hash);
-  if (sources.empty()) throw StorageError("the rule set " + hash + " of this run is not in the database");
-  auto loaded = load_rules_from_texts(sources);
-  if (!loaded->rules) throw StorageError("the stored rule set " + hash + " no longer checks");
-  return loaded;
-}
+std::unique_ptr<LoadedRules> rules_of(Storage& db, const std::string& hash) { return stored_rules(db, hash); }
 
 
 // ====================================================================== explanation trees side by side
@@ -510,6 +504,34 @@ void explain_jobs(std::vector<ReasonJob>& jobs, DiffReport& rep, const LoadedRul
 
 }  // namespace
 
+std::unique_ptr<LoadedRules> stored_rules(Storage& db, const std::string& hash) {
+  auto sources = db.rulesets().sources(hash);
+  if (sources.empty()) throw StorageError("the rule set " + hash + " of this run is not in the case database '" + db.location() + "'");
+  auto loaded = load_rules_from_texts(sources);
+  if (!loaded->rules) {
+    auto ds = loaded->diagnostics.sorted();
+    throw StorageError("the rule set " + hash + " stored in the case database '" + db.location() + "' no longer checks" +
+                       (ds.empty() ? std::string() : ": " + clip_text(ds.front().message, 200, false)));
+  }
+  return loaded;
+}
+
+RunPrograms::RunPrograms(Storage& db, std::int64_t run, const ir::RuleSet& rs) : db_(db), run_(run) {
+  for (const auto& p : rs.programs) {
+    per_[p.name] = ir::period_name(p.period);
+    names_ += (names_.empty() ? "" : ", ") + p.name;
+  }
+}
+
+void RunPrograms::check(const StoredDecision& d) const {
+  std::string key = "(run " + std::to_string(run_) + ", household " + d.household + ", " + d.period + ", " + d.program + ")";
+  auto it = per_.find(d.program);
+  if (it == per_.end())
+    throw db_.damaged("decisions", key, "program", "a program of the run's rule set (" + names_ + ")", "'" + d.program + "'");
+  if (it->second != d.per)
+    throw db_.damaged("decisions", key, "per", "'" + it->second + "', what " + d.program + " is paid per", "'" + d.per + "'");
+}
+
 DiffReport diff_runs(Storage& db, std::int64_t from_run, std::int64_t to_run) {
   RunRepository& runs = db.runs();
   HouseholdRepository& households = db.households();
@@ -573,7 +595,9 @@ DiffReport diff_runs(Storage& db, std::int64_t from_run, std::int64_t to_run) {
 
   std::map<Key, Decision> olds, news;
   std::map<std::string, std::map<std::string, std::int64_t>> missing;  // program → fact → count (later run)
+  RunPrograms programs_a(db, from_run, ors), programs_b(db, to_run, nrs);
   runs.for_each_decision(from_run, rep.from_period, rep.from_period, [&](const StoredDecision& d) {
+    programs_a.check(d);
     if (!done_a.count(d.household) || !done_b.count(d.household)) return;
     ProgramSummary& s = summary(d.program, d.per);
     Decision& x = olds[{d.household, d.program}];
@@ -584,6 +608,7 @@ DiffReport diff_runs(Storage& db, std::int64_t from_run, std::int64_t to_run) {
   });
   std::map<Key, std::pair<std::vector<std::string>, bool>> later_flags;  // review reasons, provisional
   runs.for_each_decision(to_run, rep.to_period, rep.to_period, [&](const StoredDecision& d) {
+    programs_b.check(d);
     if (!done_b.count(d.household)) return;
     if (!d.review.empty() || !d.stale.empty()) {
       ReviewCase rc;

@@ -99,6 +99,24 @@ struct DiffReport {
 /// version each run used, to name the cause. Throws StorageError naming a run that does not exist or a damaged row.
 DiffReport diff_runs(Storage& db, std::int64_t from_run, std::int64_t to_run);
 
+/// A run's rule set rebuilt from the source stored in the database; a StorageError naming the database when it is
+/// missing or no longer checks.
+std::unique_ptr<LoadedRules> stored_rules(Storage& db, const std::string& hash);
+
+/// The programs of a run's rule set with what they are paid per: a stored decision naming another program, or paid
+/// per another period, is a damaged row (a StorageError naming the database, table, row and column).
+class RunPrograms {
+public:
+  RunPrograms(Storage& db, std::int64_t run, const ir::RuleSet& rs);
+  void check(const StoredDecision& d) const;
+
+private:
+  Storage& db_;
+  std::int64_t run_;
+  std::map<std::string, std::string> per_;  // program → month | semester | year | once
+  std::string names_;
+};
+
 /// Why one program's decision differs between two explained evaluations (`before` under `old_rules` for
 /// `old_month`, `after` under `new_rules` for `new_month`): the two explanation trees are walked in parallel from
 /// the program; a node equal on both sides is not followed; the leaves of the differing region are reported

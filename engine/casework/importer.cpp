@@ -39,8 +39,9 @@ std::vector<MemberRow> member_rows(const ir::RuleSet& rs, const Household& hh) {
   return out;
 }
 
-ImportSummary import_file(Storage& db, const ir::RuleSet& rs, const std::string& path, const LoadOptions& options,
-                          const std::function<void(const InputError&)>& on_error, std::size_t chunk) {
+/// import_file with the database's batch lock held.
+static ImportSummary import_locked(Storage& db, const ir::RuleSet& rs, const std::string& path, const LoadOptions& options,
+                                   const std::function<void(const InputError&)>& on_error, std::size_t chunk) {
   HouseholdRepository& store = db.households();
   ImportSummary sum;
   sum.import_id = store.begin_import(path);
@@ -78,15 +79,34 @@ ImportSummary import_file(Storage& db, const ir::RuleSet& rs, const std::string&
       case HouseholdRepository::Put::Unchanged: ++sum.unchanged; break;
     }
     if (++in_tx >= chunk) {
+      // The import's counts so far go with its households, so a killed import's row says what it stored.
+      store.finish_import(sum.import_id, sum.records, sum.stored_new + sum.updated, sum.unchanged, sum.rejected);
       tx->commit();
       tx.reset();
       in_tx = 0;
     }
   }, error, &rs);
-  if (tx) tx->commit();
-  if (!ok) on_error({path, "", error});
+  if (!ok) {  // the file itself (a CSV header, an unreadable file): said, and the import fails
+    sum.file_error = error;
+    on_error({path, "", error});
+  }
   store.finish_import(sum.import_id, sum.records, sum.stored_new + sum.updated, sum.unchanged, sum.rejected);
+  if (tx) tx->commit();  // with the last households, as above
   return sum;
+}
+
+ImportSummary import_file(Storage& db, const ir::RuleSet& rs, const std::string& path, const LoadOptions& options,
+                          const std::function<void(const InputError&)>& on_error, std::size_t chunk) {
+  try {
+    // An import and a batch never write at once, so a batch decides one state of the households (docs/design.md).
+    BatchLock lock = db.lock_batch("", BatchLockHolder::this_process("import", path));
+    return import_locked(db, rs, path, options, on_error, chunk);
+  } catch (const StorageError&) {
+    throw;
+  } catch (const std::exception& e) {  // the disk full, an I/O error: said as such, naming the database
+    if (auto failure = db.database_failure(e)) throw *failure;
+    throw;
+  }
 }
 
 }  // namespace entitle

@@ -12,6 +12,7 @@ namespace entitle {
 struct ImportSummary {
   std::size_t records = 0, stored_new = 0, updated = 0, unchanged = 0, rejected = 0;
   int import_id = 0;
+  std::string file_error;  // what made the file unreadable as a whole (an unknown CSV column, …); empty when none
 };
 
 /// Reads FILE (JSON Lines, JSON, or CSV; CSV headers by column name or field label), validates each household

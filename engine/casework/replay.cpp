@@ -5,6 +5,7 @@
 
 #include "engine/base/json_tree.hpp"
 #include "engine/casework/batch.hpp"
+#include "engine/casework/diff.hpp"
 #include "engine/eval/evaluator.hpp"
 
 namespace entitle {
@@ -23,10 +24,7 @@ Replay replay_decision(Storage& db, std::int64_t run_id, const std::string& hous
   auto record = db.households().record_version(household, input_hash);
   if (!record) throw StorageError("the record version " + input_hash.substr(0, 12) + "… of household " + household + " is not in the database");
   out.record = *record;
-  auto sources = db.rulesets().sources(run.ruleset);
-  if (sources.empty()) throw StorageError("the rule set " + run.ruleset + " is not in the database");
-  out.rules = load_rules_from_texts(sources);
-  if (!out.rules->rules) throw StorageError("the stored rule set " + run.ruleset + " no longer checks");
+  out.rules = stored_rules(db, run.ruleset);  // a StorageError naming the database when missing or damaged
   // load_rules_from_texts hashes the same names and texts the original load did, so the hash must agree.
   if (out.rules->rules->hash != run.ruleset)
     out.differences.push_back("rule set hash " + out.rules->rules->hash + " differs from the run's " + run.ruleset);
@@ -34,7 +32,8 @@ Replay replay_decision(Storage& db, std::int64_t run_id, const std::string& hous
   auto json = parse_json(out.record, error);
   std::vector<InputError> errors;
   if (!json || !load_household(*out.rules->rules, *json, "household " + household, out.household, errors))
-    throw StorageError("the stored record of household " + household + " no longer loads under its rule set");
+    throw StorageError("the stored record of household " + household + " in the case database '" + db.location() +
+                       "' no longer loads under its rule set: " + (json ? errors.empty() ? std::string("?") : errors.front().to_string() : error));
   out.result = Evaluator(*out.rules->rules).evaluate(out.household, *month, true);
   // Compare with what the run stored (rows for every decision but a plain refusal; absent = not granted).
   std::map<std::string, StoredDecision> stored;

@@ -47,6 +47,22 @@ bool is_literal(const ir::RuleSet& rs, int node) {
   }
 }
 
+bool Binder::literal(int node) {
+  if (std::size_t(node) >= literal_.size()) literal_.resize(rs_.nodes.size(), -1);
+  if (literal_[node] < 0) {
+    const ir::ExprNode& n = rs_.nodes[node];
+    bool is = false;
+    switch (n.op) {
+      case Op::Const: is = n.type.is_numeric(); break;
+      case Op::Neg: is = literal(n.kids[0]); break;
+      case Op::Add: case Op::Sub: case Op::Mul: case Op::Div: is = literal(n.kids[0]) && literal(n.kids[1]); break;
+      default: break;
+    }
+    literal_[node] = is ? 1 : 0;
+  }
+  return literal_[node] == 1;
+}
+
 std::string Binder::tname(const Type& t) const { return type_name(rs_, t); }
 
 int Binder::add_node(ir::ExprNode n) {
@@ -99,7 +115,7 @@ int Binder::bind_expecting(const ast::Expr& e, Scope& scope, const Type& want, c
   Type got = rs_.nodes[n].type;
   if (got == want || got.kind == TypeKind::Error || want.kind == TypeKind::Error) return n;
   // Literals adopt the numeric type they meet; integers widen to decimals.
-  if (want.is_numeric() && got.is_numeric() && (is_literal(rs_, n) || (want.kind == TypeKind::Decimal && got.kind == TypeKind::Integer))) {
+  if (want.is_numeric() && got.is_numeric() && (literal(n) || (want.kind == TypeKind::Decimal && got.kind == TypeKind::Integer))) {
     rs_.nodes[n].type = want;
     return n;
   }
@@ -364,7 +380,7 @@ int Binder::binary(Op op, int l, int r, SourceSpan span, const std::string& opna
   }
   auto numeric_result = [&]() -> Type {
     bool lm = lt.kind == TypeKind::Money, rm = rt.kind == TypeKind::Money;
-    bool ll = is_literal(rs_, l), rl = is_literal(rs_, r);
+    bool ll = literal(l), rl = literal(r);
     switch (op) {
       case Op::Add:
       case Op::Sub:
@@ -543,8 +559,8 @@ int Binder::bind_if(const ast::IfExpr& i, Scope& scope) {
   Type result = tt;
   if (tt != et && tt.kind != TypeKind::Error && et.kind != TypeKind::Error) {
     if (tt.is_numeric() && et.is_numeric()) {
-      if (is_literal(rs_, e)) result = tt;
-      else if (is_literal(rs_, t)) result = et;
+      if (literal(e)) result = tt;
+      else if (literal(t)) result = et;
       else if (tt.kind != TypeKind::Money && et.kind != TypeKind::Money) result = T(TypeKind::Decimal);
       else mismatch(i.span, "both branches of 'if'", tname(tt), et);
     } else {
@@ -734,8 +750,8 @@ int Binder::bind_call(const ast::Call& c, Scope& scope) {
         int probe = binary(Op::Lt, node.kids[0], node.kids[1], c.span, c.fn);
         Type a = rs_.nodes[node.kids[0]].type, b = rs_.nodes[node.kids[1]].type;
         node.type = rs_.nodes[probe].type.kind == TypeKind::Error ? T(TypeKind::Error)
-                    : is_literal(rs_, node.kids[0]) ? b
-                    : is_literal(rs_, node.kids[1]) ? a
+                    : literal(node.kids[0]) ? b
+                    : literal(node.kids[1]) ? a
                     : (a == b ? a : T(TypeKind::Decimal));
         break;
       }

@@ -1,5 +1,6 @@
 // binder.hpp — binds syntax expressions to typed IR nodes: resolves names, fields, standards, calls; checks types.
 #pragma once
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,9 @@ private:
   int error_node(SourceSpan span);
   void mismatch(SourceSpan span, const std::string& what, const std::string& want, const ir::Type& found);
   std::string tname(const ir::Type& t) const;
+  /// is_literal, remembered per node: a long literal sum (`1 + 1 + …`) is not walked again at each of its operators,
+  /// which made checking it quadratic (a 99-deep nest of 200-term sums: 2 s).
+  bool literal(int node);
   /// The entity of the household's `members` list, or -1.
   int household_member_entity() const {
     if (rs_.root_entity < 0) return -1;
@@ -56,6 +60,7 @@ private:
   ir::RuleSet& rs_;
   const SourceManager& sm_;
   DiagnosticSink& sink_;
+  std::vector<std::int8_t> literal_;  // per node: -1 not yet known, 0 or 1
 };
 
 /// True when the node is a literal (possibly negated): such constants adopt the numeric type they meet.

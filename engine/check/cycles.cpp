@@ -1,6 +1,7 @@
 // cycles.cpp — finds circular dependencies between definitions, standards and programs. A program is three
 // vertices: its own eligibility, its final decision (after the programs that exclude it or that it is a choice
 // with) and its amount and members; so a choice between two programs is no circle, while a real one is.
+#include <algorithm>
 #include <functional>
 
 #include "engine/check/set_checks.hpp"
@@ -11,6 +12,32 @@ namespace entitle::check {
 // decision D+S+3p+1, amount and members D+S+3p+2.
 ProgramGraph::ProgramGraph(const ir::RuleSet& r, bool exclusions) : rs(r), D(int(r.defs.size())), S(int(r.standards.size())) {
   out.resize(D + S + 3 * r.programs.size());
+  weight.assign(out.size(), 0);
+  // Depth of every expression node, bottom-up without recursion (an expression may be thousands of nodes deep).
+  node_depth.assign(rs.nodes.size(), 0);
+  std::vector<std::pair<int, std::size_t>> todo;  // node, its next kid to visit
+  for (std::size_t root = 0; root < rs.nodes.size(); ++root) {
+    if (node_depth[root] != 0) continue;
+    node_depth[root] = -1;  // being computed
+    todo.push_back({int(root), 0});
+    while (!todo.empty()) {
+      int v = todo.back().first;
+      const std::vector<int>& kids = rs.nodes[v].kids;
+      if (todo.back().second < kids.size()) {
+        int k = kids[todo.back().second++];
+        if (k >= 0 && node_depth[k] == 0) {
+          node_depth[k] = -1;
+          todo.push_back({k, 0});
+        }
+        continue;
+      }
+      int d = 0;
+      for (int k : kids)
+        if (k >= 0) d = std::max(d, node_depth[k]);
+      node_depth[v] = d + 1;
+      todo.pop_back();
+    }
+  }
   for (int d = 0; d < D; ++d) {
     refs(rs.defs[d].value, d);
     for (const auto& e : rs.defs[d].exceptions) {
@@ -59,13 +86,19 @@ ProgramGraph::ProgramGraph(const ir::RuleSet& r, bool exclusions) : rs(r), D(int
   }
 }
 
-void ProgramGraph::refs(int node, int from) {
-  if (node < 0) return;
-  const ir::ExprNode& n = rs.nodes[node];
-  if (n.op == ir::Op::Def) add(from, n.a);
-  if (n.op == ir::Op::StandardRef) add(from, D + n.a);
-  if (n.op == ir::Op::ProgramEligible || n.op == ir::Op::ProgramAmount) add(from, amount_vertex(n.a));
-  for (int k : n.kids) refs(k, from);
+void ProgramGraph::refs(int root, int from) {
+  if (root < 0) return;
+  weight[from] = std::max(weight[from], node_depth[root]);
+  std::vector<int> todo = {root};  // not recursive: an expression may be thousands of nodes deep
+  while (!todo.empty()) {
+    const ir::ExprNode& n = rs.nodes[todo.back()];
+    todo.pop_back();
+    if (n.op == ir::Op::Def) add(from, n.a);
+    if (n.op == ir::Op::StandardRef) add(from, D + n.a);
+    if (n.op == ir::Op::ProgramEligible || n.op == ir::Op::ProgramAmount) add(from, amount_vertex(n.a));
+    for (int k : n.kids)
+      if (k >= 0) todo.push_back(k);
+  }
 }
 
 void ProgramGraph::add(int from, int to) {
@@ -106,32 +139,61 @@ bool ProgramGraph::reaches(int from, int to) const {
 
 void check_cycles(const ir::RuleSet& rs, DiagnosticSink& sink) {
   ProgramGraph g(rs, true);
-  // Depth-first search; a grey vertex met again closes a cycle.
-  std::vector<int> colour(g.out.size(), 0), stack;
+  // Depth-first search without recursion (a rule set may chain thousands of definitions); a grey vertex met again
+  // closes a cycle. A vertex's evaluation depth is known when it turns black: its deepest expression, plus its
+  // deepest dependency's depth and the cost of using it.
+  std::vector<int> colour(g.out.size(), 0), stack, depth(g.out.size(), 0), via(g.out.size(), -1);
+  std::vector<std::size_t> next;  // per stack entry: its next edge to follow
   std::vector<bool> reported(g.out.size(), false);
-  std::function<void(int)> visit = [&](int v) {
-    colour[v] = 1;
-    stack.push_back(v);
-    for (int w : g.out[v]) {
-      if (colour[w] == 0) {
-        visit(w);
-      } else if (colour[w] == 1 && !reported[w]) {
-        std::string path;
-        std::size_t i = stack.size();
-        while (i > 0 && stack[i - 1] != w) --i;
-        for (std::size_t k = i - 1; k < stack.size(); ++k) {
-          path += g.name(stack[k]) + " → ";
-          reported[stack[k]] = true;
+  bool any_cycle = false;
+  for (std::size_t start = 0; start < g.out.size(); ++start) {
+    if (colour[start] != 0) continue;
+    colour[start] = 1;
+    stack.push_back(int(start));
+    next.push_back(0);
+    while (!stack.empty()) {
+      int v = stack.back();
+      if (next.back() < g.out[v].size()) {
+        int w = g.out[v][next.back()++];
+        if (colour[w] == 0) {
+          colour[w] = 1;
+          stack.push_back(w);
+          next.push_back(0);
+        } else if (colour[w] == 1 && !reported[w]) {
+          any_cycle = true;
+          std::string path;
+          std::size_t i = stack.size();
+          while (i > 0 && stack[i - 1] != w) --i;
+          for (std::size_t k = i - 1; k < stack.size(); ++k) {
+            path += g.name(stack[k]) + " → ";
+            reported[stack[k]] = true;
+          }
+          path += g.name(w);
+          sink.report(DiagKind::DefinitionCycle, g.span(w), {path});
         }
-        path += g.name(w);
-        sink.report(DiagKind::DefinitionCycle, g.span(w), {path});
+        continue;
       }
+      int d = 0;
+      for (int w : g.out[v])
+        if (colour[w] == 2 && depth[w] + kReferenceDepth > d) d = depth[w] + kReferenceDepth, via[v] = w;
+      depth[v] = g.weight[v] + d;
+      colour[v] = 2;
+      stack.pop_back();
+      next.pop_back();
     }
-    stack.pop_back();
-    colour[v] = 2;
-  };
-  for (std::size_t v = 0; v < g.out.size(); ++v)
-    if (colour[v] == 0) visit(int(v));
+  }
+  if (any_cycle) return;
+  // The shallowest vertices past the limit (those whose dependencies are all within it), each once.
+  for (std::size_t v = 0; v < g.out.size(); ++v) {
+    if (depth[v] <= kMaxEvaluationDepth || (via[v] >= 0 && depth[via[v]] > kMaxEvaluationDepth)) continue;
+    std::vector<std::string> chain;
+    for (int u = int(v); u >= 0; u = via[u]) chain.push_back(g.name(u));
+    std::string path;
+    if (chain.size() > 4) path = chain[0] + " → " + chain[1] + " → … (" + std::to_string(chain.size() - 3) + " more) → " + chain.back();
+    else
+      for (std::size_t i = 0; i < chain.size(); ++i) path += (i ? " → " : "") + chain[i];
+    sink.report(DiagKind::DependencyTooDeep, g.span(int(v)), {g.name(int(v)), std::to_string(kMaxEvaluationDepth), path});
+  }
 }
 
 void check_exception_conflicts(const ir::RuleSet& rs, const SourceManager& sm, const std::vector<ir::ExceptionDef>& exs,

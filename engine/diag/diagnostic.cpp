@@ -28,12 +28,15 @@ const char* severity_word(Severity s) {
   return "error";
 }
 
+/// Longest argument of a message shown whole (bytes).
+constexpr std::size_t kDiagArgBytes = 200;
+/// Longest source line shown whole (bytes); a longer one is shown as a window around the caret.
+constexpr std::size_t kSnippetBytes = 160;
+
 void render_snippet(std::ostringstream& out, const SourceManager& sm, const SourceSpan& span) {
   LineCol lc = sm.line_col(span.file, span.begin);
   std::string_view line = sm.line_text(span.file, span.begin);
   std::string number = std::to_string(lc.line);
-  out << ' ' << number << " | " << line << '\n';
-  out << std::string(number.size() + 1, ' ') << " | ";
   // Caret position: display width of the line up to the column, so it sits under CJK text correctly.
   std::size_t byte_in_line = 0;
   for (std::uint32_t cp = 1; cp < lc.column && byte_in_line < line.size();) {
@@ -41,9 +44,20 @@ void render_snippet(std::ostringstream& out, const SourceManager& sm, const Sour
     while (byte_in_line < line.size() && (static_cast<unsigned char>(line[byte_in_line]) & 0xC0) == 0x80) ++byte_in_line;
     ++cp;
   }
-  out << std::string(display_width(line.substr(0, byte_in_line)), ' ');
+  // A long line (a generated or hostile file) is shown as a window of kSnippetBytes around the caret, with "…" where
+  // it is cut, so a 30,000-word line prints one short line and the caret still points at the column.
+  std::size_t from = 0, to = line.size();
+  if (line.size() > kSnippetBytes) {
+    from = utf8_boundary(line, byte_in_line > kSnippetBytes / 3 ? byte_in_line - kSnippetBytes / 3 : 0);
+    to = utf8_boundary(line, from + kSnippetBytes);
+  }
+  std::string_view lead = from > 0 ? "…" : "", tail = to < line.size() ? "…" : "";
+  out << ' ' << number << " | " << lead << line.substr(from, to - from) << tail << '\n';
+  out << std::string(number.size() + 1, ' ') << " | ";
+  out << std::string(display_width(lead) + display_width(line.substr(from, byte_in_line - from)), ' ');
   std::size_t span_bytes = span.end > span.begin ? span.end - span.begin : 0;
-  std::string_view covered = line.substr(byte_in_line, std::min(span_bytes, line.size() - byte_in_line));
+  std::size_t caret_at = std::min(byte_in_line, to);
+  std::string_view covered = line.substr(caret_at, std::min(span_bytes, to - caret_at));
   std::uint32_t width = std::max<std::uint32_t>(1, display_width(covered));
   out << '^' << std::string(width - 1, '~') << '\n';
 }
@@ -79,7 +93,11 @@ Diagnostic& DiagnosticSink::report(DiagKind kind, SourceSpan span, const std::ve
   d.kind = kind;
   d.severity = diag_default_severity(kind);
   d.span = span;
-  d.message = format_message(diag_format(kind), args);
+  // What a rule file wrote (a name, a token) is shown at most kDiagArgBytes long: a hostile file's 5 MB name is not
+  // echoed whole.
+  std::vector<std::string> shown;
+  for (const std::string& a : args) shown.push_back(a.size() > kDiagArgBytes ? clip_text(a, kDiagArgBytes, false) : a);
+  d.message = format_message(diag_format(kind), shown);
   diags_.push_back(std::move(d));
   return diags_.back();
 }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <deque>
+#include <unordered_set>
 
 namespace entitle {
 namespace {
@@ -73,10 +74,12 @@ struct EvalScratch::Impl {
   std::deque<std::vector<const Instance*>> lists;
   std::vector<int> stale_stack;
   std::vector<StaleUse> stale_uses;
+  std::uint64_t trace_probes = 0;
 };
 
 EvalScratch::EvalScratch() : impl(std::make_unique<Impl>()) {}
 EvalScratch::~EvalScratch() = default;
+std::uint64_t EvalScratch::trace_probes() const { return impl->trace_probes; }
 
 namespace {
 
@@ -86,7 +89,8 @@ public:
       EvalScratch::Impl& scratch)
       : rs_(rs), plan_(plan), rows_(plan.rows), hh_(hh), month_(month), day_(month.first_day()), tracing_(trace), cov_(coverage),
         defs_(scratch.defs), programs_(scratch.programs), standards_(scratch.standards), locals_(scratch.locals),
-        missing_(scratch.missing), lists_(scratch.lists), stale_stack_(scratch.stale_stack), stale_uses_(scratch.stale_uses) {
+        missing_(scratch.missing), lists_(scratch.lists), stale_stack_(scratch.stale_stack), stale_uses_(scratch.stale_uses),
+        trace_probes_(scratch.trace_probes) {
     stale_stack_.clear();
     stale_uses_.clear();
     defs_.assign(hh.instances.size() * rs.defs.size(), DefSlot{});
@@ -140,21 +144,47 @@ private:
     stack_.push_back(id);
     return id;
   }
+  // A node's children and facts are each recorded once. Looking them up in order made explaining a big household cubic
+  // in its members (a node that reads every member has hundreds of each): facts are looked up in a hash set by
+  // instance and field (no path is built for a fact already recorded), children in order up to kLinearLookup.
+  static constexpr std::size_t kLinearLookup = 16;
   void trace_link(int id) {
     if (stack_.empty()) return;
-    auto& kids = trace_[stack_.back()].children;
-    if (std::find(kids.begin(), kids.end(), id) == kids.end()) kids.push_back(id);
+    int node = stack_.back();
+    auto& kids = trace_[node].children;
+    if (kids.size() < kLinearLookup) {
+      trace_probes_ += kids.size();
+      if (std::find(kids.begin(), kids.end(), id) != kids.end()) return;
+      kids.push_back(id);
+      if (kids.size() == kLinearLookup)
+        for (int k : kids) trace_kids_seen_.insert((std::uint64_t(std::uint32_t(node)) << 32) | std::uint32_t(k));
+      return;
+    }
+    ++trace_probes_;
+    if (trace_kids_seen_.insert((std::uint64_t(std::uint32_t(node)) << 32) | std::uint32_t(id)).second) kids.push_back(id);
   }
   void trace_fact(const Instance* inst, int field, const Value& v) {
-    if (stack_.empty()) return;
+    if (stack_.empty() || v.tag == Tag::List) return;
+    ++trace_probes_;
+    if (!trace_facts_seen_.insert({stack_.back(), field, inst}).second) return;  // (the path names the instance and field)
     const ir::FieldDef& fd = rs_.entities[inst->entity].fields[field];
     std::string path = inst->path.empty() ? fd.name : inst->path + "." + fd.name;
-    if (v.tag == Tag::List) return;
-    auto& facts = trace_[stack_.back()].facts;
-    for (const auto& f : facts)
-      if (f.first == path) return;
-    facts.emplace_back(path, v.is_missing() ? std::string("(absent)") : v.tag == Tag::Entity ? std::string("(present)") : format_value(rs_, fd.type, v));
+    trace_[stack_.back()].facts.emplace_back(std::move(path), v.is_missing() ? std::string("(absent)")
+                                                              : v.tag == Tag::Entity ? std::string("(present)")
+                                                                                     : format_value(rs_, fd.type, v));
   }
+  struct FactKey {
+    int node, field;
+    const Instance* inst;
+    bool operator==(const FactKey& o) const { return node == o.node && field == o.field && inst == o.inst; }
+  };
+  struct FactKeyHash {
+    std::size_t operator()(const FactKey& k) const {
+      return std::hash<const void*>()(k.inst) ^ (std::size_t(std::uint32_t(k.node)) * 0x9E3779B97F4A7C15ull) ^ std::size_t(k.field);
+    }
+  };
+  std::unordered_set<std::uint64_t> trace_kids_seen_;           // (node, child) of nodes past kLinearLookup
+  std::unordered_set<FactKey, FactKeyHash> trace_facts_seen_;  // (node, instance, field) of every fact recorded
 
   // ------------------------------------------------------------------ expressions
   Value eval(int id, const Instance* self) {
@@ -1272,6 +1302,7 @@ private:
   bool strict_stale_ = false;  // the last standard read was undetermined only because it is stale (strict mode)
   std::vector<TraceNode> trace_;
   std::vector<int> stack_;
+  std::uint64_t& trace_probes_;
 };
 
 }  // namespace

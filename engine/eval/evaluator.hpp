@@ -18,6 +18,8 @@ public:
   ~EvalScratch();
   EvalScratch(const EvalScratch&) = delete;
   EvalScratch& operator=(const EvalScratch&) = delete;
+  /// Entries compared while recording explanations with this scratch so far: a measure of work, for tests.
+  std::uint64_t trace_probes() const;
   struct Impl;
   std::unique_ptr<Impl> impl;
 };

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <set>
 
+#include "engine/base/source.hpp"
 #include "engine/values/calendar.hpp"
 
 namespace entitle {
@@ -128,7 +129,8 @@ public:
   }
 
 private:
-  void fail(const std::string& field, const std::string& message) { errors_.push_back({label_, field, message}); }
+  // A field's path may hold an id someone wrote: shown at most 200 bytes long (the message clips what it echoes).
+  void fail(const std::string& field, const std::string& message) { errors_.push_back({label_, clip_text(field, 200), message}); }
 
   void build(int inst_index, int entity, const JsonNode& obj, const std::string& path) {
     const ir::EntityDef& ent = rs_.entities[entity];
@@ -144,7 +146,7 @@ private:
       if (ent.find_field(key) < 0) {
         std::string known;
         for (const auto& f : ent.fields) known += (known.empty() ? "" : ", ") + f.name;
-        fail(join(path, key), "未知字段 “" + key + "” (unknown field '" + key + "'; " + ent.name + " has: " + known + ")");
+        fail(join(path, key), "未知字段 “" + clip_text(key) + "” (unknown field '" + clip_text(key) + "'; " + ent.name + " has: " + known + ")");
       }
     for (std::size_t f = 0; f < ent.fields.size(); ++f) {
       const ir::FieldDef& fd = ent.fields[f];
@@ -219,6 +221,15 @@ private:
     }
   }
 
+  /// Numbers in a record are at most kMaxNumber either way: far beyond any income, asset or count, and small enough
+  /// that the rules' sums and products over a household stay exact (a larger one would fail evaluation far from here).
+  bool within_number_limit(const Rational& r, const std::string& path, const JsonNode& v) {
+    if (!(Rational(kMaxNumber) < r) && !(r < Rational(-kMaxNumber))) return true;
+    fail(path, "数值过大：至多 " + std::to_string(kMaxNumber) + "，填写的是 " + describe(v) + " (a number in a record is at most " +
+                   std::to_string(kMaxNumber) + " either way, found " + describe(v) + ")");
+    return false;
+  }
+
   void set(int inst_index, std::size_t f, const Value& v) {
     hh_.instances[inst_index].fields[f] = v;
     hh_.instances[inst_index].present[f] = true;
@@ -256,6 +267,7 @@ private:
         if (v.kind != JsonNode::Kind::Number) return wrong();
         auto r = Rational::parse_decimal(v.text);
         if (!r || !r->is_integer()) return wrong();
+        if (!within_number_limit(*r, path, v)) return false;
         out = Value::number(*r);
         return true;
       }
@@ -269,7 +281,12 @@ private:
             fail(path, "金额至多两位小数 (到分)，填写的是 " + describe(v) + " (expected at most two decimals (fen), found " + describe(v) + ")");
             return false;
           }
+        } else if (!r->has_at_most_decimals(kMaxDecimals)) {
+          fail(path, "数字至多 " + std::to_string(kMaxDecimals) + " 位小数，填写的是 " + describe(v) + " (expected at most " +
+                         std::to_string(kMaxDecimals) + " decimals, found " + describe(v) + ")");
+          return false;
         }
+        if (!within_number_limit(*r, path, v)) return false;
         out = Value::number(*r);
         return true;
       }
@@ -287,6 +304,11 @@ private:
       }
       case TypeKind::Text:
         if (v.kind != JsonNode::Kind::String) return wrong();
+        if (v.text.size() > kMaxTextBytes) {
+          fail(path, "文字过长：" + std::to_string(v.text.size()) + " 字节，至多 " + std::to_string(kMaxTextBytes) + " 字节，填写的是 " + describe(v) +
+                         " (text of " + std::to_string(v.text.size()) + " bytes; at most " + std::to_string(kMaxTextBytes) + " are allowed)");
+          return false;
+        }
         hh_.texts.push_back(v.text);
         out = Value::pointer(Value::Tag::Text, &hh_.texts.back());
         return true;
@@ -295,8 +317,8 @@ private:
         if (v.kind != JsonNode::Kind::String) return wrong();
         EnumMatch m = match_enum(e, v.text);
         if (!m.ambiguous.empty()) {
-          fail(path, "“" + v.text + "”可指 " + e.name + " 的 " + named_values(e, m.ambiguous) + "，无法确定是哪一个；请改填取值名 (" +
-                         "\"" + v.text + "\" is ambiguous: it names " + std::to_string(m.ambiguous.size()) + " values of " + e.name + ")");
+          fail(path, "“" + clip_text(v.text) + "”可指 " + e.name + " 的 " + named_values(e, m.ambiguous) + "，无法确定是哪一个；请改填取值名 (" +
+                         "\"" + clip_text(v.text) + "\" is ambiguous: it names " + std::to_string(m.ambiguous.size()) + " values of " + e.name + ")");
           return false;
         }
         if (m.value < 0) {
@@ -317,6 +339,19 @@ private:
       }
       case TypeKind::List: {
         if (v.kind != JsonNode::Kind::Array) return wrong();
+        // Bounded before anything is built: a household of thousands of members is a mistake, and would cost
+        // every later step (import, each batch) in proportion.
+        if (path == "members" && v.items.size() > options_.max_members) {
+          fail(path, "家庭成员 " + std::to_string(v.items.size()) + " 名，超过每户至多 " + std::to_string(options_.max_members) +
+                         " 名的上限，请核对记录 (a household may have at most " + std::to_string(options_.max_members) + " members, found " +
+                         std::to_string(v.items.size()) + ")");
+          return false;
+        }
+        if (path != "members" && v.items.size() > kMaxListItems) {
+          fail(path, field_path_named(path) + " 有 " + std::to_string(v.items.size()) + " 项，至多 " + std::to_string(kMaxListItems) +
+                         " 项 (a list may have at most " + std::to_string(kMaxListItems) + " entries, found " + std::to_string(v.items.size()) + ")");
+          return false;
+        }
         hh_.lists.emplace_back();
         std::vector<const Instance*>& list = hh_.lists.back();
         std::set<std::string> ids;
@@ -344,7 +379,7 @@ private:
           if (id && id->kind == JsonNode::Kind::String && !ids.insert(id->text).second) {
             int id_field = elem_ent.find_field("id");
             std::string id_label = id_field >= 0 ? short_label(elem_ent.fields[id_field].label) : "";
-            fail(elem, (id_label.empty() ? "id" : id_label) + " \"" + id->text + "\" 在 " + path + " 中重复出现，应唯一 (the id \"" + id->text +
+            fail(elem, (id_label.empty() ? "id" : id_label) + " \"" + clip_text(id->text) + "\" 在 " + path + " 中重复出现，应唯一 (the id \"" + clip_text(id->text) +
                            "\" is used twice in " + path + ")");
           }
           int idx = int(hh_.instances.size());
@@ -383,7 +418,7 @@ private:
     std::set<std::string> ids;
     std::string id_list;
     for (const Instance* m : *members) {
-      if (!m->id.empty() && ids.insert(m->id).second) id_list += (id_list.empty() ? "" : "、") + m->id;
+      if (!m->id.empty() && ids.insert(m->id).second) id_list += (id_list.empty() ? "" : "、") + clip_text(m->id);
     }
     const ir::EntityDef& member = rs_.entities[root.fields[root.find_field("members")].type.ref];
     int rel = member.find_field("relation");
@@ -401,7 +436,7 @@ private:
         const Value& v = m->fields[rel];
         bool self = (rd.type.kind == TypeKind::Enum && v.tag == Value::Tag::Enum && rs_.enums[rd.type.ref].values[v.scalar] == "self") ||
                     (rd.type.kind == TypeKind::Text && v.tag == Value::Tag::Text && v.text() == "self");
-        if (self) selves.push_back(m->id.empty() ? m->path : m->id);
+        if (self) selves.push_back(clip_text(m->id.empty() ? m->path : m->id));
       }
       if (selves.empty() && all_known) {
         fail("members", "家庭没有“本人”(relation = self) 成员：应恰有一名成员的 relation 为 self（本人）");
@@ -419,7 +454,7 @@ private:
         int of = se.find_field("of");
         if (of < 0 || !s->present[of] || s->fields[of].tag != Value::Tag::Text) continue;
         if (!ids.count(s->fields[of].text()))
-          fail(s->path + ".of", "义务人 " + std::to_string(i + 1) + " 的 of = \"" + s->fields[of].text() + "\"" + not_member);
+          fail(s->path + ".of", "义务人 " + std::to_string(i + 1) + " 的 of = \"" + clip_text(s->fields[of].text()) + "\"" + not_member);
       }
     }
     int st = root.find_field("status");
@@ -433,7 +468,7 @@ private:
         std::string label = short_label(fd.label);
         for (const Instance* ref : *list)
           if (!ids.count(ref->id))
-            fail(ref->path, (label.empty() ? "status." + fd.name : label + " (status." + fd.name + ")") + " 中的 \"" + ref->id + "\"" + not_member);
+            fail(ref->path, (label.empty() ? "status." + fd.name : label + " (status." + fd.name + ")") + " 中的 \"" + clip_text(ref->id) + "\"" + not_member);
       }
     }
   }
@@ -449,8 +484,8 @@ private:
     std::string fpath = join(path, "id_number");
     if (id.size() == 18 && id[17] == 'x') id[17] = 'X';
     if (id.size() != 18 || id.find_first_not_of("0123456789") < 17) {
-      fail(fpath, "公民身份号码应为 18 位 (前 17 位为数字)，填写的是 “" + v.text() + "” (expected an 18-character resident identity number, found \"" +
-                      v.text() + "\")");
+      fail(fpath, "公民身份号码应为 18 位 (前 17 位为数字)，填写的是 “" + clip_text(v.text()) + "” (expected an 18-character resident identity number, found \"" +
+                      clip_text(v.text()) + "\")");
       return;
     }
     char want = id_number_check_char(id.substr(0, 17));
@@ -492,8 +527,8 @@ private:
   static std::string join(const std::string& path, const std::string& key) { return path.empty() ? key : path + "." + key; }
   static std::string describe(const JsonNode& v) {
     switch (v.kind) {
-      case JsonNode::Kind::String: return "\"" + v.text + "\"";
-      case JsonNode::Kind::Number: return v.text;
+      case JsonNode::Kind::String: return "\"" + clip_text(v.text) + "\"";
+      case JsonNode::Kind::Number: return clip_text(v.text);
       case JsonNode::Kind::Bool: return v.flag ? "true" : "false";
       default: return json_kind_name(v.kind);
     }
@@ -592,7 +627,7 @@ bool load_household(const ir::RuleSet& rs, const JsonNode& record, const std::st
   std::string label = record_label;
   if (record.kind == JsonNode::Kind::Object)
     if (const JsonNode* id = record.find("id"); id && id->kind == JsonNode::Kind::String && !id->text.empty())
-      label = "\"" + id->text + "\" (" + record_label + ")";
+      label = "\"" + clip_text(id->text) + "\" (" + record_label + ")";
   Loader loader(rs, out, errors, label, options);
   loader.load_root(record);
   if (errors.size() == before && !out.instances.empty()) {
@@ -602,8 +637,8 @@ bool load_household(const ir::RuleSet& rs, const JsonNode& record, const std::st
       out.region = out.instances.front().fields[r].text();
       std::size_t n = out.region.size();
       if (out.region.find_first_not_of("0123456789") != std::string::npos || (n != 6 && n != 9 && n != 12)) {
-        errors.push_back({label, "region", "区划代码应为 6 位县级代码或 9/12 位乡镇代码，填写的是 “" + out.region +
-                                               "” (expected a 6-digit county code or a 9/12-digit township code, found \"" + out.region + "\")"});
+        errors.push_back({label, "region", "区划代码应为 6 位县级代码或 9/12 位乡镇代码，填写的是 “" + clip_text(out.region) +
+                                               "” (expected a 6-digit county code or a 9/12-digit township code, found \"" + clip_text(out.region) + "\")"});
       } else if (!rs.regions.empty() && rs.region_name(out.region).empty()) {
         // Say where the code falls short: the nearest declared ancestor, or the provinces served.
         std::string near;

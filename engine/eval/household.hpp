@@ -46,6 +46,21 @@ struct InputError {
   std::string to_string() const;
 };
 
+/// The limits on a household record (docs/data-formats.md, "Limits"); each is a Chinese-first record error.
+/// Members of one household: real households have fewer than 20.
+constexpr std::size_t kMaxMembers = 100;
+/// Entries of any other list in a record (incomes, supporters, …).
+constexpr std::size_t kMaxListItems = 1000;
+/// Size of a number (integer, decimal or money) either way, and decimals of a decimal number (money: two).
+constexpr std::int64_t kMaxNumber = 1000000000;
+constexpr int kMaxDecimals = 6;
+/// Bytes of one text value (a name, an id, …).
+constexpr std::size_t kMaxTextBytes = 1000;
+/// Bytes of one record: a JSON Lines line, a whole JSON file, the rows of one household in a CSV file, a stored record.
+constexpr std::size_t kMaxRecordBytes = 1 << 20;
+/// Bytes of a CSV file (read whole); JSON Lines files are read line by line and have no limit.
+constexpr std::size_t kMaxCsvBytes = std::size_t(256) << 20;
+
 /// Bounds a record is checked against besides its schema. `entitle import` sets `not_after` (today); `entitle eval`
 /// and the rule tests set `month` (the month evaluated).
 struct LoadOptions {
@@ -55,6 +70,8 @@ struct LoadOptions {
   /// The month evaluated: a birth_date after its last day, or a month named *_since (status.dibao_since,
   /// status.phaseout_since) after it, is refused. Unchecked when absent.
   std::optional<Month> month;
+  /// At most this many members (kMaxMembers; a test or a measurement may allow more).
+  std::size_t max_members = kMaxMembers;
 
   static LoadOptions evaluating(Month m) {
     LoadOptions o;

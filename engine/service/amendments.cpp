@@ -82,6 +82,8 @@ Json Service::amend(const Principal& p, const std::string& body_text) {
       throw ServiceError(409, "busy", batch_->kind == "preview" ? "正在预览另一项标准调整的影响，请在其结束后再录入"
                                                                 : "批量运行正在进行，请在其结束后再录入标准调整");
   }
+  // Taken before the amendment is stored, so a batch or import of another process refuses it before anything is written.
+  BatchLock held = lock_for_job("preview", month.to_string() + ".." + month.to_string(), p.user);
   std::int64_t id = cases.add_amendment(a);
   // Re-load under the amendment's own name, so the preview's rule set is the one adoption will produce.
   extra.back().first = "amendments/" + std::to_string(id) + ".rules";
@@ -99,17 +101,19 @@ Json Service::amend(const Principal& p, const std::string& body_text) {
   o.from = o.to = month;
   o.kind = "preview";
   o.cancel = &job->cancel;
-  start_job(std::move(job), [loaded, amended, o, id](Storage& conn, BatchJob& j) {
+  start_job(std::move(job), std::move(held), [loaded, amended, o, id](Storage& conn, BatchJob& j) {
     auto progress = [&j](std::int64_t done, std::int64_t total) {
       j.done = done;
       j.total = total;
     };
+    BatchOptions locked = o;
+    locked.lock = &*j.lock;
     RunRepository& runs = conn.runs();
     std::int64_t base = 0;
     if (auto approved = runs.approved_for(o.from.to_string())) base = approved->id;
-    if (!base) base = run_batch(conn, *loaded, o, progress).run.id;
+    if (!base) base = run_batch(conn, *loaded, locked, progress).run.id;
     if (j.cancel) return;
-    BatchSummary preview = run_batch(conn, *amended, o, progress);
+    BatchSummary preview = run_batch(conn, *amended, locked, progress);
     if (preview.interrupted) return;
     j.run = preview.run.id;
     conn.casework().set_amendment_preview(id, preview.run.id, base);

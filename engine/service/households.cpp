@@ -171,14 +171,28 @@ Json Service::decisions(const Principal& p, const std::string& id) {
   }
   for (const CaseDecision& c : d.casework().decisions_of(id, true)) {
     Json programs = Json::array();
+    // The stored result as the service wrote it (render_result_json); anything else is a damaged row, said as such
+    // rather than as a JSON library's error.
     Json result = Json::parse(c.result, nullptr, false);
-    if (result.is_object() && result.contains("entitlements"))
-      for (const Json& e : result["entitlements"]) {
-        Json j{{"program", e.value("program", "")}, {"label", e.value("label", "")}, {"decision", e.value("decision", "")},
-               {"per", e.value("per", "")}};
-        if (e.contains("amount")) j["amount"] = e["amount"];
-        programs.push_back(j);
+    auto damaged = [&](const std::string& what) {
+      return d.damaged("case_decisions", "(id " + std::to_string(c.id) + ")", "result", "a decision's result with its entitlements", what);
+    };
+    if (!result.is_object() || !result.contains("entitlements") || !result["entitlements"].is_array()) throw damaged("'" + c.result + "'");
+    for (const Json& e : result["entitlements"]) {
+      if (!e.is_object()) throw damaged("an entitlement " + e.dump(-1, ' ', false, Json::error_handler_t::replace));
+      auto text = [&](const char* key) -> std::string {
+        auto it = e.find(key);
+        if (it == e.end()) return "";
+        if (!it->is_string()) throw damaged(std::string("an entitlement whose ") + key + " is not text");
+        return it->get<std::string>();
+      };
+      Json j{{"program", text("program")}, {"label", text("label")}, {"decision", text("decision")}, {"per", text("per")}};
+      if (e.contains("amount")) {
+        if (!e["amount"].is_string() && !e["amount"].is_null()) throw damaged("an entitlement whose amount is not an amount or null");
+        j["amount"] = e["amount"];
       }
+      programs.push_back(j);
+    }
     out.push_back(Json{{"period", c.period}, {"source", "casework"}, {"decision_id", c.id}, {"ruleset", c.ruleset},
                        {"record_hash", c.record_hash}, {"record_version", c.record_version}, {"approved", false},
                        {"by", c.decided_by}, {"at", c.decided_at}, {"programs", programs}});

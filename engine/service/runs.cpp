@@ -139,7 +139,14 @@ Json Service::run(std::int64_t id) {
   return j;
 }
 
-void Service::start_job(std::unique_ptr<BatchJob> job, std::function<void(Storage&, BatchJob&)> work) {
+BatchLock Service::lock_for_job(const std::string& kind, const std::string& detail, const std::string& user) {
+  BatchLockHolder other;
+  auto lock = storage().try_lock_batch("", BatchLockHolder::this_process(kind, detail, user), &other);
+  if (!lock) throw ServiceError(409, "busy", BatchBusy(db_path_, other).what());
+  return std::move(*lock);
+}
+
+void Service::start_job(std::unique_ptr<BatchJob> job, BatchLock held, std::function<void(Storage&, BatchJob&)> work) {
   std::lock_guard<std::mutex> lock(batch_mutex_);
   if (batch_ && batch_->state == "running")
     throw ServiceError(409, "busy", batch_->kind == "preview" ? "正在预览一项标准调整的影响，请等待其结束" : "已有一次批量运行正在进行，请等待其结束");
@@ -147,10 +154,12 @@ void Service::start_job(std::unique_ptr<BatchJob> job, std::function<void(Storag
   batch_ = std::move(job);
   BatchJob* j = batch_.get();
   j->state = "running";
+  j->lock.emplace(std::move(held));
   j->thread = std::thread([this, j, work] {
     std::string state = "done", error;
     try {
       auto conn = open_storage(db_path_);  // the job's own connection
+      conn->ledger().set_actor("web:" + j->user);
       work(*conn, *j);
       if (j->cancel) state = "stopped";
     } catch (const std::exception& ex) {
@@ -158,6 +167,7 @@ void Service::start_job(std::unique_ptr<BatchJob> job, std::function<void(Storag
       state = "failed";
       error = j->kind == "preview" ? "影响预览失败，详情见服务器日志" : "批量运行失败，详情见服务器日志";
     }
+    j->lock.reset();  // released before the job says it has ended, so whoever sees that can start the next
     std::lock_guard<std::mutex> l(batch_mutex_);
     j->state = state;
     j->error = error;
@@ -178,8 +188,11 @@ Json Service::start_batch(const Principal& p, const std::string& from, const std
   o.to = *m_to;
   o.cancel = &job->cancel;
   std::string user = p.user;
-  start_job(std::move(job), [loaded, o, user](Storage& conn, BatchJob& j) {
-    BatchSummary s = run_batch(conn, *loaded, o, [&j](std::int64_t done, std::int64_t total) {
+  BatchLock held = lock_for_job("batch", job->period_from + ".." + job->period_to, p.user);
+  start_job(std::move(job), std::move(held), [loaded, o, user](Storage& conn, BatchJob& j) {
+    BatchOptions locked = o;
+    locked.lock = &*j.lock;
+    BatchSummary s = run_batch(conn, *loaded, locked, [&j](std::int64_t done, std::int64_t total) {
       j.done = done;
       j.total = total;
     });

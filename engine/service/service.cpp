@@ -28,6 +28,8 @@ Storage& Service::storage() {
   return *slot;
 }
 
+void Service::act_as(const std::string& actor) { storage().ledger().set_actor(actor); }
+
 std::shared_ptr<const LoadedRules> Service::rules() const {
   std::lock_guard<std::mutex> lock(rules_mutex_);
   return rules_;

@@ -122,6 +122,8 @@ public:
 
   /// The rules in force now (the directory plus adopted amendments).
   std::shared_ptr<const LoadedRules> rules() const;
+  /// Who this thread's writes are recorded under in the ledger until the next call ("web:li", "web:anonymous").
+  void act_as(const std::string& actor);
 
 private:
   /// This thread's connection to the database (a Storage is not shared between threads).
@@ -152,10 +154,14 @@ private:
     std::string kind = "batch";  // batch | preview
     std::int64_t amendment = 0;  // preview: the amendment
     std::string state = "idle", error, user, period_from, period_to;  // guarded by batch_mutex_
+    std::optional<BatchLock> lock;  // the database's batch lock, held while the job runs (run_batch is given it)
   };
-  /// Starts `work` on its own thread and connection as the background job; 409 busy while another runs. The
-  /// job's state becomes done, stopped (cancelled) or failed (the exception is logged, never shown).
-  void start_job(std::unique_ptr<BatchJob> job, std::function<void(Storage&, BatchJob&)> work);
+  /// The database's batch lock for a background job, or 409 busy naming who holds it: this server's own job, or a
+  /// batch or import of another process (`entitle batch`, another server) on the same database.
+  BatchLock lock_for_job(const std::string& kind, const std::string& detail, const std::string& user);
+  /// Starts `work` on its own thread and connection as the background job, holding `lock` until it ends; 409 busy while
+  /// another runs. The job's state becomes done, stopped (cancelled) or failed (the exception is logged, never shown).
+  void start_job(std::unique_ptr<BatchJob> job, BatchLock lock, std::function<void(Storage&, BatchJob&)> work);
   std::mutex batch_mutex_;
   std::unique_ptr<BatchJob> batch_;
 };

@@ -15,6 +15,10 @@
 
 namespace entitle {
 
+/// The largest amount a stored decision may hold (yuan): far above any benefit, and small enough that the sums of a
+/// county's decisions over years cannot overflow exact arithmetic. A larger stored amount is a damaged row.
+constexpr std::int64_t kMaxStoredAmount = 100000000;
+
 struct RunInfo {
   std::int64_t id = 0;
   std::string ruleset, period_from, period_to, status;

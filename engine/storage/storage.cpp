@@ -5,11 +5,25 @@
 
 namespace entitle {
 
+namespace {
+std::string& process_actor_slot() {
+  static std::string actor = "entitle";
+  return actor;
+}
+}  // namespace
+
+void set_process_actor(const std::string& actor) { process_actor_slot() = actor; }
+std::string process_actor() { return process_actor_slot(); }
+
 std::unique_ptr<Storage> open_storage(const std::string& location) { return std::make_unique<SqliteStorage>(location); }
+
+std::optional<StorageError> database_failure(const std::string& location, const std::exception& e) {
+  return SqliteStorage::failure_of(location, e);
+}
 
 StorageError damaged_value(const std::string& location, const std::string& table, const std::string& key,
                            const std::string& column, const std::string& expected, const std::string& found) {
-  std::string shown = found.size() > 80 ? found.substr(0, 80) + "…" : found;
+  std::string shown = clip_text(found, kEchoBytes, false);
   return StorageError("the case database '" + location + "' is damaged: table " + table + ", row " + key + ", column " + column +
                       ": expected " + expected + ", found " + shown);
 }

@@ -6,12 +6,16 @@
 // live as long as it does and share its connection, so what they do between begin_write() and commit() is one
 // transaction.
 #pragma once
+#include <exception>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "engine/storage/audit_log.hpp"
+#include "engine/storage/batch_lock.hpp"
 #include "engine/storage/casework_repository.hpp"
 #include "engine/storage/household_repository.hpp"
+#include "engine/storage/ledger.hpp"
 #include "engine/storage/ruleset_repository.hpp"
 #include "engine/storage/run_repository.hpp"
 #include "engine/storage/storage_error.hpp"
@@ -36,10 +40,31 @@ public:
   virtual UserRepository& users() = 0;
   virtual AuditLog& audit() = 0;
   virtual CaseworkRepository& casework() = 0;
+  /// The tamper-evident ledger: every write transaction that changes a protected row appends one signed entry.
+  virtual Ledger& ledger() = 0;
 
   /// Begins a write transaction that holds the write lock from its start (SQLite: BEGIN IMMEDIATE). Everything done
   /// through this storage's repositories until commit() belongs to it; rolled back when destroyed uncommitted.
   virtual WriteTransaction begin_write() = 0;
+
+  /// The batch lock for `scope` ("" is the whole database), taken without waiting, with `me` recorded as its holder;
+  /// none when another holds it (then `*holder`, when given, is who, as it recorded itself). Every bulk writer takes
+  /// it: a batch or impact preview (run_batch) and an import, so two never write the same database at once and a
+  /// batch decides a well-defined set of households. It is released when the BatchLock is destroyed or its process
+  /// dies, however (kill -9 leaves no stale lock). An implementation that cannot lock a part of the database locks the
+  /// whole of it whatever the scope (SQLite: flock() on the file DB.batch-lock beside it).
+  virtual std::optional<BatchLock> try_lock_batch(const std::string& scope, const BatchLockHolder& me,
+                                                  BatchLockHolder* holder = nullptr) = 0;
+  /// try_lock_batch, or a BatchBusy naming who holds the lock.
+  BatchLock lock_batch(const std::string& scope, const BatchLockHolder& me) {
+    BatchLockHolder other;
+    if (auto lock = try_lock_batch(scope, me, &other)) return std::move(*lock);
+    throw BatchBusy(location(), other);
+  }
+
+  /// When `e` is this implementation's own error about the database itself — the disk full, an I/O error — the
+  /// StorageError that says so, naming the database (Chinese first, English in brackets); otherwise none.
+  virtual std::optional<StorageError> database_failure(const std::exception& e) const = 0;
 
   /// A StorageError for a stored value that is not what its column holds (see damaged_value), naming this database.
   StorageError damaged(const std::string& table, const std::string& key, const std::string& column, const std::string& expected,
@@ -51,5 +76,8 @@ public:
 /// Opens the case database at `location` (an SQLite file path, created when absent) and upgrades an older schema; a
 /// newer schema, or a file that is not a case database, is a StorageError naming it.
 std::unique_ptr<Storage> open_storage(const std::string& location);
+/// Storage::database_failure for the database at `location` when its Storage is gone (the exception left its scope):
+/// what the command line says about an error of the database itself, naming the file.
+std::optional<StorageError> database_failure(const std::string& location, const std::exception& e);
 
 }  // namespace entitle

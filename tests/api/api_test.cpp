@@ -2,6 +2,7 @@
 // (401, 403, 200), township scoping, CSRF, located JSON errors, oversized bodies, concurrent edits, the OpenAPI
 // document listing every route, a clean stop on SIGTERM.
 #include <gtest/gtest.h>
+#include <SQLiteCpp/Database.h>
 #include <httplib.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -11,6 +12,7 @@
 #include <filesystem>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 
 #include <fstream>
@@ -106,6 +108,7 @@ public:
     return std::string(std::istreambuf_iterator<char>(in), {});
   }
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
   const std::string& db() const { return db_; }
 
 private:
@@ -590,6 +593,159 @@ TEST_F(Api, UnknownPathsAndServerErrorsNeverLeakInternals) {
   EXPECT_EQ(bad_run->status, 404);
   EXPECT_EQ(bad_run->body.find("SELECT"), std::string::npos);
   EXPECT_EQ(bad_run->body.find("sqlite"), std::string::npos);
+}
+
+// Static files: no path outside the web directory is ever served, however the dots are written.
+TEST_F(Api, StaticFilesNeverLeaveTheWebDirectory) {
+  httplib::Client c = client();
+  for (const std::string path : {"/../../../../etc/passwd", "/%2e%2e/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2f..%2fetc%2fpasswd",
+                                 "/js/../../../../../etc/passwd", "/%2e%2e%2f%2e%2e%2f%2e%2e%2fetc/passwd", "/....//....//etc/passwd",
+                                 "/../README.md", "/..%5c..%5cREADME.md", "/%252e%252e/README.md"}) {
+    auto r = c.Get(path);
+    if (!r) continue;  // a refused connection leaks nothing either
+    EXPECT_NE(r->status, 200) << path << " was served";
+    EXPECT_EQ(r->body.find("root:"), std::string::npos) << path;
+    EXPECT_EQ(r->body.find("entitle"), std::string::npos) << path << ": " << r->body.substr(0, 200);
+  }
+  // The database beside the web directory's parent is not reachable either.
+  auto db = c.Get("/../" + fs::path(server_->db()).filename().string());
+  if (db) {
+    EXPECT_EQ(db->body.find("SQLite format"), std::string::npos);
+  }
+}
+
+// Sessions end 30 minutes after the last request and 8 hours after sign-in, whatever the cookie says.
+TEST_F(Api, SessionsExpireWhenIdleOrOld) {
+  for (const std::string column : {"last_seen", "created"}) {
+    Session s = login("auditor");
+    ASSERT_EQ(s.c->Get("/api/me", s.headers())->status, 200);
+    {
+      SQLite::Database db(server_->db(), SQLite::OPEN_READWRITE);
+      db.exec("PRAGMA busy_timeout = 10000");
+      std::int64_t age = column == "last_seen" ? 30 * 60 + 5 : 8 * 3600 + 5;
+      db.exec("UPDATE sessions SET " + column + " = " + column + " - " + std::to_string(age) + " WHERE user = 'auditor'");
+    }
+    auto r = s.c->Get("/api/me", s.headers());
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 401) << column << ": " << r->body;
+    EXPECT_EQ(error_of(r)["code"], "unauthenticated");
+  }
+}
+
+// Server errors carry a Chinese message and nothing of the inside: no SQL, no file paths, no exception text.
+TEST_F(Api, ErrorBodiesNeverCarrySqlPathsOrStackTraces) {
+  Session county = login("county");
+  std::vector<httplib::Result> results;
+  results.push_back(county.c->Get("/api/runs/abc", county.headers()));
+  results.push_back(county.c->Get("/api/households/%27%3B%20DROP%20TABLE%20households%3B--", county.headers()));
+  results.push_back(county.c->Post("/api/calculate", "{\"household\": 5}", "application/json"));
+  results.push_back(county.c->Get("/api/replay?run=1&household=NOPE&period=2026-13", county.headers()));
+  results.push_back(county.c->Get("/api/audit?limit=abc", county.headers()));
+  for (const auto& r : results) {
+    ASSERT_TRUE(r);
+    EXPECT_GE(r->status, 400);
+    for (const char* leak : {"SELECT", "sqlite", "SQLite", "std::", "what()", "/work/", "/tmp/", ".cpp", "nlohmann", "terminate"})
+      EXPECT_EQ(r->body.find(leak), std::string::npos) << leak << " in " << r->body;
+  }
+}
+
+// Without --listen the server binds the loopback address only (docs/http-api.md).
+TEST(ServeDefaults, ListensOnLoopbackOnlyUnlessTold) {
+  std::string out = "/tmp/entitle_serve_help_" + std::to_string(getpid());
+  ASSERT_EQ(run(kEntitle + " serve --help > " + out), 0);
+  std::ifstream in(out);
+  std::string help((std::istreambuf_iterator<char>(in)), {});
+  fs::remove(out);
+  EXPECT_NE(help.find("default 127.0.0.1:8080"), std::string::npos) << help;
+  // And what it prints when it starts (a second server on the suite's database, on the default address).
+  std::string log = "/tmp/entitle_serve_default_" + std::to_string(getpid()) + ".log";
+  pid_t pid = fork();
+  if (pid == 0) {
+    int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    std::string db = "/tmp/entitle_serve_default_" + std::to_string(getppid()) + ".db";
+    execl(kEntitle.c_str(), kEntitle.c_str(), "serve", "--db", db.c_str(), "--rules", kRules.c_str(), "--threads", "2",
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  std::string text;
+  for (int i = 0; i < 1200 && text.find("127.0.0.1:8080") == std::string::npos; ++i) {  // up to a minute on a loaded machine
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::ifstream l(log);
+    text.assign(std::istreambuf_iterator<char>(l), {});
+  }
+  kill(pid, SIGTERM);
+  waitpid(pid, nullptr, 0);
+  fs::remove(log);
+  for (const char* suffix : {"", "-wal", "-shm", ".ledger-key"}) fs::remove("/tmp/entitle_serve_default_" + std::to_string(getpid()) + ".db" + suffix);
+  // Either it serves on the loopback address, or (port taken) it says it cannot listen there: never 0.0.0.0.
+  EXPECT_NE(text.find("127.0.0.1:8080"), std::string::npos) << text;
+  EXPECT_EQ(text.find("0.0.0.0"), std::string::npos) << text;
+}
+
+// The batch lock (docs/cli.md, batch): a batch or an amendment's preview is refused while another process (a
+// command-line batch or import) holds the database's lock, and the server's own job holds it while it runs, so a
+// command-line batch is refused meanwhile.
+TEST_F(Api, BatchesAreRefusedWhileAnotherProcessHoldsTheBatchLockAndTheServersJobHoldsIt) {
+  Session county = login("county");
+  // Another process's batch holds the lock: here this test, through flock(), recording a holder as `entitle batch` does.
+  std::string lock_file = server_->db() + ".batch-lock";
+  int fd = open(lock_file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(flock(fd, LOCK_EX | LOCK_NB), 0) << "no job of the server may be running now";
+  std::string holder = "pid 4242\nhost county-pc\nstarted 2026-01-05T08:30:00Z\nkind batch\ndetail 2026-01..2026-01\nuser \n"
+                       "command entitle batch\nrun 3\nscope \n";
+  ASSERT_EQ(pwrite(fd, holder.data(), holder.size(), 0), static_cast<ssize_t>(holder.size()));
+  ASSERT_EQ(ftruncate(fd, static_cast<off_t>(holder.size())), 0);
+  auto refused = county.c->Post("/api/runs", county.headers(), R"({"period":"2026-04"})", "application/json");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 409);
+  std::string message = error_of(refused)["message"];
+  EXPECT_NE(message.find("另一个批量计算正在进行：案件数据库 '" + server_->db() +
+                         "'，月份 2026-01..2026-01，第 3 次运行，entitle batch (进程 4242，主机 county-pc，开始于 2026-01-05T08:30:00Z)"),
+            std::string::npos)
+      << message;
+  // An amendment is refused before it is stored (its preview could not run).
+  std::size_t amendments = Json::parse(county.c->Get("/api/amendments", county.headers())->body).size();
+  Json body{{"standard", "dibao_standard"}, {"region", "140521"}, {"key", "rural"}, {"from", "2026-04-01"}, {"value", "530"},
+            {"cite", "测试: 锁"}};
+  auto amend = county.c->Post("/api/amendments", county.headers(), body.dump(), "application/json");
+  ASSERT_TRUE(amend);
+  EXPECT_EQ(amend->status, 409) << amend->body;
+  EXPECT_EQ(Json::parse(county.c->Get("/api/amendments", county.headers())->body).size(), amendments);
+  close(fd);  // released: the server may run its batch
+  // The server's own job holds the lock while it runs. The server is stopped (SIGSTOP) right after the job starts, so
+  // the job cannot end meanwhile; if it had already ended (the lock file is emptied when released), another month.
+  bool caught = false;
+  for (int month = 5; month <= 12 && !caught; ++month) {
+    std::string period = "2026-" + std::string(month < 10 ? "0" : "") + std::to_string(month);
+    auto start = county.c->Post("/api/runs", county.headers(), Json{{"period", period}}.dump(), "application/json");
+    ASSERT_TRUE(start && start->status == 202) << (start ? start->body : "");
+    kill(server_->pid(), SIGSTOP);
+    std::ifstream in(lock_file);
+    std::string recorded((std::istreambuf_iterator<char>(in)), {});
+    if (recorded.find("pid " + std::to_string(server_->pid()) + "\n") != std::string::npos) {
+      caught = true;
+      std::string err = (fs::path(server_->db()).parent_path() / "refused.err").string();
+      int rc = run(kEntitle + " batch --db " + server_->db() + " --rules " + kRules + " --period " + period + " > /dev/null 2> " + err);
+      EXPECT_EQ(WEXITSTATUS(rc), 2);
+      std::ifstream e(err);
+      std::string said((std::istreambuf_iterator<char>(e)), {});
+      EXPECT_NE(said.find("另一个批量计算正在进行：案件数据库 '" + server_->db() + "'，月份 " + period + ".." + period),
+                std::string::npos) << said;
+      EXPECT_NE(said.find("，用户 county，entitle serve (进程 " + std::to_string(server_->pid()) + "，"), std::string::npos) << said;
+    }
+    kill(server_->pid(), SIGCONT);
+    Json status;
+    for (int i = 0; i < 600; ++i) {
+      status = Json::parse(county.c->Get("/api/batch", county.headers())->body);
+      if (status["state"] != "running") break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ASSERT_EQ(status["state"], "done") << status.dump();
+  }
+  EXPECT_TRUE(caught) << "the server's batch always ended before the server could be stopped";
 }
 
 // Last (gtest runs tests in declaration order within a suite): the server stops cleanly on SIGTERM.

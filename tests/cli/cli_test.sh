@@ -146,6 +146,21 @@ check "replay exits 0" $([ $rc -eq 0 ]; echo $?)
 contains "$tmp/replay.out" "reproduces the stored decisions"; check "replay reproduces" $?
 contains "$tmp/replay.out" "说明 (explanation):"; check "replay explains" $?
 
+# the batch lock: while another process holds it (here this shell, through flock on DB.batch-lock, with the holder
+# recorded as a running batch records itself), a batch is refused, saying who holds it; released, the batch runs.
+printf 'pid 4242\nhost county-pc\nstarted 2026-01-05T08:30:00Z\nkind batch\ndetail 2026-01..2026-01\nuser \ncommand entitle batch\nrun 3\nscope \n' \
+  > "$tmp/killed.db.batch-lock"
+exec 9<> "$tmp/killed.db.batch-lock"; flock -n 9
+"$bin" batch --db "$tmp/killed.db" --rules "$root/rules" --period 2026-01 9>&- > /dev/null 2> "$tmp/busy.err"; rc=$?
+exec 9>&-
+check "a batch while another holds the batch lock is exit 2" $([ $rc -eq 2 ]; echo $?)
+echo "entitle: 另一个批量计算正在进行：案件数据库 '$tmp/killed.db'，月份 2026-01..2026-01，第 3 次运行，entitle batch (进程 4242，主机 county-pc，开始于 2026-01-05T08:30:00Z)；请待其结束后再运行 (another batch is running on the case database '$tmp/killed.db': months 2026-01..2026-01, run 3, entitle batch (process 4242 on host county-pc, started 2026-01-05T08:30:00Z); run this again when it has finished)" > "$tmp/busy.expected"
+cmp -s "$tmp/busy.expected" "$tmp/busy.err"; rc=$?
+check "the refusal says who holds the batch lock (Chinese, then English in brackets)" $rc
+[ $rc -eq 0 ] || diff "$tmp/busy.expected" "$tmp/busy.err"
+"$bin" runs --db "$tmp/killed.db" > "$tmp/runs_after.out"
+check "the refused batch started no run" $([ "$(wc -l < "$tmp/runs_after.out")" -eq 2 ]; echo $?)
+
 # option misuse is exit 2 with a message
 "$bin" gen --households 5 --region 140521 --rules "$root/rules" --out "$tmp/g.jsonl" --db "$tmp/g.db" > /dev/null 2> "$tmp/gen.err"; rc=$?
 check "gen with two outputs is exit 2" $([ $rc -eq 2 ]; echo $?)
@@ -165,6 +180,56 @@ echo "not a database, just text that is long enough to be read as a header by sq
 "$bin" runs --db "$tmp/text.db" > /dev/null 2> "$tmp/db.err"; rc=$?
 check "a non-database file is exit 2" $([ $rc -eq 2 ]; echo $?)
 contains "$tmp/db.err" "cannot open the case database"; check "non-database message" $?
+
+# the ledger: intact is exit 0, a row edited behind entitle's back is exit 1 naming the entry, a bad option exit 2
+"$bin" gen --households 30 --region 140521 --seed 4 --rules "$root/rules" --db "$tmp/ledger.db" > /dev/null
+"$bin" batch --db "$tmp/ledger.db" --rules "$root/rules" --period 2026-01 > /dev/null
+key=$("$bin" audit key --db "$tmp/ledger.db" 2> "$tmp/key.err")
+check "audit key prints a 64-hex public key" $([[ "$key" =~ ^[0-9a-f]{64}$ ]]; echo $?)
+contains "$tmp/key.err" "ledger-key"; check "audit key names the key file" $?
+"$bin" audit verify --db "$tmp/ledger.db" --public-key "$key" > "$tmp/verify.out"; rc=$?
+check "audit verify of an untouched database is exit 0" $([ $rc -eq 0 ]; echo $?)
+contains "$tmp/verify.out" "✔ 账本完整"; check "audit verify says intact" $?
+head_arg=$(awk '/最后一条/ {sub("#", "", $4); print $4 ":" $5}' "$tmp/verify.out")
+"$bin" audit verify --db "$tmp/ledger.db" --public-key "$key" --head "$head_arg" > /dev/null; rc=$?
+check "audit verify with the head written down is exit 0" $([ $rc -eq 0 ]; echo $?)
+sqlite3 "$tmp/ledger.db" "UPDATE households SET stored_by = 'someone' WHERE id = (SELECT min(id) FROM households)"
+"$bin" audit verify --db "$tmp/ledger.db" --public-key "$key" > "$tmp/verify_bad.out"; rc=$?
+check "audit verify of an edited database is exit 1" $([ $rc -eq 1 ]; echo $?)
+contains "$tmp/verify_bad.out" "第一处在第 1 条"; check "audit verify names the first entry that does not match" $?
+"$bin" audit verify --db "$tmp/ledger.db" --public-key nothex > /dev/null 2> "$tmp/verify_opt.err"; rc=$?
+check "audit verify with a malformed key is exit 2" $([ $rc -eq 2 ]; echo $?)
+contains "$tmp/verify_opt.err" "--public-key"; check "audit verify option message" $?
+
+# issue 12's mutation run: each of these crashed, stalled or exited 0 before; now an error naming the place
+{ printf 'define household.x "x" : bool = '; printf 'not %.0s' $(seq 30000); echo true; } > "$tmp/nots.rules"
+"$bin" check "$tmp/nots.rules" > "$tmp/nots.out" 2>&1; rc=$?
+check "30,000 'not' is a finding (exit 1), not a stack overflow" $([ $rc -eq 1 ]; echo $?)
+contains "$tmp/nots.out" "nested more than 100 levels deep here"; check "deep 'not' message" $?
+check "the long line is shown short" $([ "$(wc -c < "$tmp/nots.out")" -lt 1000 ]; echo $?)
+printf 'household_id,member_id,shoe_size\nH1,P1,42\n' > "$tmp/unknown.csv"
+"$bin" import "$tmp/unknown.csv" --db "$tmp/unknown.db" --rules "$root/rules" > /dev/null 2> "$tmp/unknown.err"; rc=$?
+check "import of a CSV with an unknown column is exit 2" $([ $rc -eq 2 ]; echo $?)
+contains "$tmp/unknown.err" "unknown column 'shoe_size' — 未知的列名"; check "unknown column named" $?
+sqlite3 "$tmp/negative.db" 'PRAGMA user_version = -3'
+"$bin" runs --db "$tmp/negative.db" > /dev/null 2> "$tmp/negative.err"; rc=$?
+check "a negative schema version is exit 2, not a crash" $([ $rc -eq 2 ]; echo $?)
+contains "$tmp/negative.err" "the case database '$tmp/negative.db' is damaged: its schema version (PRAGMA user_version) is -3"; check "negative version named" $?
+"$bin" gen --households 200 --region 140521 --rules "$root/rules" --db "$tmp/malformed.db" > /dev/null 2>&1
+sqlite3 "$tmp/malformed.db" 'PRAGMA wal_checkpoint(TRUNCATE)' > /dev/null
+page=$(sqlite3 "$tmp/malformed.db" "SELECT rootpage FROM sqlite_master WHERE name = 'households'")
+size=$(sqlite3 "$tmp/malformed.db" 'PRAGMA page_size')
+head -c "$size" /dev/zero | tr '\0' '\336' | dd of="$tmp/malformed.db" bs="$size" seek=$((page - 1)) conv=notrunc 2> /dev/null
+"$bin" batch --db "$tmp/malformed.db" --rules "$root/rules" --period 2026-01 > /dev/null 2> "$tmp/malformed.err"; rc=$?
+check "a malformed database is exit 2" $([ $rc -eq 2 ]; echo $?)
+contains "$tmp/malformed.err" "案件数据库 '$tmp/malformed.db' 已损坏，请从备份恢复 (the case database '$tmp/malformed.db' is damaged: database disk image is malformed"
+check "a malformed database is named" $?
+{ printf '{"id":"BIG","region":"140521100000","area":"rural","members":[{"id":"P1","relation":"self","birth_date":"1970-01-01","name":"'
+  head -c 900000 /dev/zero | tr '\0' x; printf '"}]}\n'; } > "$tmp/bigname.jsonl"
+"$bin" eval --rules "$root/rules" --household "$tmp/bigname.jsonl" --period 2026-01 > /dev/null 2> "$tmp/bigname.err"; rc=$?
+check "a 900 KB name is exit 2" $([ $rc -eq 2 ]; echo $?)
+contains "$tmp/bigname.err" "文字过长：900000 字节，至多 1000 字节"; check "the text limit is said" $?
+check "the 900 KB value is echoed short" $([ "$(wc -c < "$tmp/bigname.err")" -lt 1000 ]; echo $?)
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

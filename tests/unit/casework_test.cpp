@@ -318,6 +318,92 @@ TEST(Batch, ACutOffRunResumesToExactlyTheSameDecisions) {
   EXPECT_EQ(last.programs.at("dibao").amount, full.programs.at("dibao").amount);
 }
 
+// The batch lock: one bulk writer (batch, preview, import) per database; the one refused is told who holds it.
+TEST(Batch, OneBulkWriterAtATimeAndTheRefusedOneIsToldWhoHoldsTheLock) {
+  TempDir t;
+  SqliteStorage a(t.file("c.db")), b(t.file("c.db"));
+  populate(a, 50, 3);
+  auto held = a.try_lock_batch("", BatchLockHolder::this_process("batch", "2026-01..2026-01"), nullptr);
+  ASSERT_TRUE(held);
+  held->set_run(7);
+  // flock(): a second opening conflicts even inside the same process (a server's job and a request).
+  BatchLockHolder other;
+  EXPECT_FALSE(b.try_lock_batch("", BatchLockHolder::this_process("import", "x.jsonl"), &other));
+  EXPECT_EQ(other.pid, static_cast<std::int64_t>(getpid()));
+  EXPECT_EQ(other.kind, "batch");
+  EXPECT_EQ(other.detail, "2026-01..2026-01");
+  EXPECT_EQ(other.run, 7);
+  EXPECT_FALSE(other.started.empty());
+  BatchOptions o;
+  o.from = o.to = *Month::parse("2026-01");
+  try {
+    run_batch(b, library(), o, nullptr);
+    ADD_FAILURE() << "a second batch must be refused";
+  } catch (const BatchBusy& e) {
+    EXPECT_NE(std::string(e.what()).find("另一个批量计算正在进行：案件数据库 '" + t.file("c.db") + "'，月份 2026-01..2026-01，第 7 次运行，"),
+              std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("(another batch is running on the case database '" + t.file("c.db") + "': months 2026-01..2026-01, run 7, "),
+              std::string::npos) << e.what();
+  }
+  EXPECT_EQ(count(a, "SELECT count(*) FROM runs"), 0);
+  write(t.file("one.jsonl"), household_json("H1", "140521100000", "rural", person("P1", "self", "1970-01-01")) + "\n");
+  EXPECT_THROW(import_file(b, *library().rules, t.file("one.jsonl"), {}, [](const InputError&) {}), BatchBusy);
+  EXPECT_EQ(count(a, "SELECT count(*) FROM households"), 50);
+  // A caller holding the lock hands it to run_batch, which records its run in it.
+  o.lock = &*held;
+  BatchSummary s = run_batch(a, library(), o, nullptr);
+  EXPECT_EQ(s.households, 50);
+  EXPECT_EQ(held->holder().run, s.run.id);
+  held.reset();  // released (the file is emptied): the other connection gets it
+  EXPECT_TRUE(b.try_lock_batch("", BatchLockHolder::this_process("batch", "2026-01..2026-01"), nullptr));
+  EXPECT_EQ(fs::file_size(t.file("c.db.batch-lock")), 0u);
+}
+
+TEST(Batch, TheLockFileIsReadBackAndAStaleTailCannotOverrideIt) {
+  BatchLockHolder h = BatchLockHolder::this_process("import", "in put.jsonl", "county");
+  h.run = 4;
+  BatchLockHolder r = BatchLockHolder::parse(h.to_text());
+  EXPECT_EQ(r.to_text(), h.to_text());
+  // Read while the holder rewrites a longer old text: the tail of the old one follows the new text.
+  BatchLockHolder mixed = BatchLockHolder::parse(h.to_text() + "run 0\nscope \npid 1\n");
+  EXPECT_EQ(mixed.run, 4);
+  EXPECT_EQ(mixed.pid, h.pid);
+}
+
+// A full disk (simulated: the connection may not grow the file, PRAGMA max_page_count) stops the batch with an error
+// naming the database, never with its worker threads running; what was written stays, and the run resumes.
+TEST(Batch, AFullDiskIsAnErrorNamingTheDatabaseAndTheRunResumesOnceThereIsRoom) {
+  TempDir t;
+  SqliteStorage clean(t.file("clean.db")), full(t.file("full.db"));
+  populate(clean, 800, 6);
+  populate(full, 800, 6);
+  BatchOptions o;
+  o.from = *Month::parse("2025-12");
+  o.to = *Month::parse("2026-01");
+  o.chunk = 100;
+  o.threads = 2;
+  BatchSummary reference = run_batch(clean, library(), o, nullptr);
+  full.rulesets().store(library());
+  std::int64_t pages = count(full, "PRAGMA page_count");
+  full.db().exec("PRAGMA max_page_count = " + std::to_string(pages + 30));
+  try {
+    run_batch(full, library(), o, nullptr);
+    ADD_FAILURE() << "the batch must stop when the database cannot grow";
+  } catch (const StorageError& e) {
+    EXPECT_NE(std::string(e.what()).find("无法写入案件数据库 '" + t.file("full.db") + "'：磁盘已满"), std::string::npos) << e.what();
+  }
+  std::int64_t done = count(full, "SELECT count(*) FROM run_households");
+  EXPECT_GT(done, 0);
+  EXPECT_LT(done, 800);
+  EXPECT_EQ(count(full, "SELECT households FROM runs"), done);
+  EXPECT_EQ(count(full, "SELECT count(*) FROM decisions WHERE household_id NOT IN (SELECT household_id FROM run_households)"), 0);
+  full.db().exec("PRAGMA max_page_count = 1073741823");
+  BatchSummary resumed = run_batch(full, library(), o, nullptr);
+  EXPECT_TRUE(resumed.resumed);
+  EXPECT_EQ(resumed.households, 800);
+  EXPECT_TRUE(decisions_of(clean, reference.run.id) == decisions_of(full, resumed.run.id));
+}
+
 TEST(DiffAndArrears, HouseholdsWorkedOutByHand) {
   TempDir t;
   // Rural 沁水 standard 440/month; the raised copy adds 480/month from 2026-01.

@@ -3,6 +3,7 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include "engine/storage/sqlite/sqlite_ledger.hpp"
 #include "engine/storage/sqlite/sqlite_storage.hpp"
 
 namespace entitle {
@@ -18,8 +19,13 @@ std::int64_t SqliteAuditLog::append(const AuditEntry& e) {
   if (e.after_hash.empty()) st.bind(5);
   else st.bind(5, e.after_hash);
   st.bind(6, e.detail);
-  st.exec();
-  return s_.db().getLastInsertRowid();
+  std::int64_t id = 0;
+  s_.in_write([&] {
+    st.exec();
+    id = s_.db().getLastInsertRowid();
+    s_.sqlite_ledger().touch("audit:" + std::to_string(id));
+  });
+  return id;
 }
 
 std::vector<AuditEntry> SqliteAuditLog::list(const AuditQuery& q) {

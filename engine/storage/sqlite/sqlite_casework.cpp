@@ -3,6 +3,7 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include "engine/storage/sqlite/sqlite_ledger.hpp"
 #include "engine/storage/sqlite/sqlite_storage.hpp"
 
 namespace entitle {
@@ -44,8 +45,13 @@ std::int64_t SqliteCaseworkRepository::add_decision(const CaseDecision& d) {
   st.bind(5, d.record_version);
   st.bind(6, d.result);
   st.bind(7, d.decided_by);
-  st.exec();
-  return s_.db().getLastInsertRowid();
+  std::int64_t id = 0;
+  s_.in_write([&] {
+    st.exec();
+    id = s_.db().getLastInsertRowid();
+    s_.sqlite_ledger().touch("case_decision:" + std::to_string(id));
+  });
+  return id;
 }
 
 std::vector<CaseDecision> SqliteCaseworkRepository::decisions_of(const std::string& household, bool with_result) {
@@ -73,8 +79,13 @@ std::int64_t SqliteCaseworkRepository::add_amendment(const Amendment& a) {
   st.bind(6, a.cite);
   st.bind(7, a.source);
   st.bind(8, a.entered_by);
-  st.exec();
-  return s_.db().getLastInsertRowid();
+  std::int64_t id = 0;
+  s_.in_write([&] {
+    st.exec();
+    id = s_.db().getLastInsertRowid();
+    s_.sqlite_ledger().touch("amendment:" + std::to_string(id));
+  });
+  return id;
 }
 
 void SqliteCaseworkRepository::set_amendment_preview(std::int64_t id, std::int64_t preview_run, std::int64_t base_run) {
@@ -83,7 +94,10 @@ void SqliteCaseworkRepository::set_amendment_preview(std::int64_t id, std::int64
   if (base_run) st.bind(2, base_run);
   else st.bind(2);
   st.bind(3, id);
-  st.exec();
+  s_.in_write([&] {
+    st.exec();
+    s_.sqlite_ledger().touch("amendment:" + std::to_string(id));
+  });
 }
 
 bool SqliteCaseworkRepository::adopt_amendment(std::int64_t id, const std::string& user) {
@@ -91,7 +105,12 @@ bool SqliteCaseworkRepository::adopt_amendment(std::int64_t id, const std::strin
                                  "adopted_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ? AND status = 'draft'");
   st.bind(1, user);
   st.bind(2, id);
-  return st.exec() == 1;
+  bool adopted = false;
+  s_.in_write([&] {
+    adopted = st.exec() == 1;
+    if (adopted) s_.sqlite_ledger().touch("amendment:" + std::to_string(id));
+  });
+  return adopted;
 }
 
 std::optional<Amendment> SqliteCaseworkRepository::amendment(std::int64_t id) {
@@ -119,7 +138,10 @@ void SqliteCaseworkRepository::set_setting(const std::string& key, const std::st
   SQLite::Statement st(s_.db(), "INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
   st.bind(1, key);
   st.bind(2, value);
-  st.exec();
+  s_.in_write([&] {
+    st.exec();
+    s_.sqlite_ledger().touch("setting:" + key);
+  });
 }
 
 }  // namespace entitle

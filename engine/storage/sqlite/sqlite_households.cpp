@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "engine/storage/sqlite/sqlite_ledger.hpp"
 #include "engine/storage/sqlite/sqlite_storage.hpp"
 
 #include "engine/base/sha256.hpp"
@@ -47,9 +48,18 @@ SQLite::Statement& SqliteHouseholdRepository::statement(std::unique_ptr<SQLite::
 
 HouseholdRepository::Put SqliteHouseholdRepository::put(const std::string& id, const std::string& region, const std::string& area,
                                         const std::string& record, const std::vector<MemberRow>& members, int import_id, const std::string& stored_by) {
+  Put result = Put::Unchanged;
+  s_.in_write([&] { result = put_in_transaction(id, region, area, record, members, import_id, stored_by); });
+  return result;
+}
+
+HouseholdRepository::Put SqliteHouseholdRepository::put_in_transaction(const std::string& id, const std::string& region,
+                                                                       const std::string& area, const std::string& record,
+                                                                       const std::vector<MemberRow>& members, int import_id,
+                                                                       const std::string& stored_by) {
   std::string hash = sha256_hex(record);
   SQLite::Statement& find =
-      statement(find_, "SELECT record, record_hash, version, import_id, stored_by, stored_at FROM households WHERE id = ?");
+      statement(find_, "SELECT record, record_hash, version, import_id, stored_by, stored_at, ledger_seq FROM households WHERE id = ?");
   find.bind(1, id);
   ResetOnExit find_done{find};
   int version = 0;
@@ -60,8 +70,8 @@ HouseholdRepository::Put SqliteHouseholdRepository::put(const std::string& id, c
     }
     version = find.getColumn(2).getInt();
     SQLite::Statement& keep =
-        statement(keep_, "INSERT INTO household_history(household_id, version, record, record_hash, import_id, stored_by, stored_at) "
-                         "VALUES (?, ?, ?, ?, ?, ?, ?)");
+        statement(keep_, "INSERT INTO household_history(household_id, version, record, record_hash, import_id, stored_by, stored_at, "
+                         "ledger_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     keep.bind(1, id);
     keep.bind(2, version);
     keep.bind(3, find.getColumn(0).getString());
@@ -72,6 +82,9 @@ HouseholdRepository::Put SqliteHouseholdRepository::put(const std::string& id, c
       if (col.isNull()) keep.bind(c + 2);
       else keep.bind(c + 2, col.getString());
     }
+    // The version keeps the ledger entry that wrote it: moving it to history changes nothing the ledger recorded.
+    if (find.getColumn(6).isNull()) keep.bind(8);
+    else keep.bind(8, find.getColumn(6).getInt64());
     keep.exec();
     find.reset();
     SQLite::Statement& drop = statement(drop_, "DELETE FROM members WHERE household_id = ?");
@@ -80,11 +93,12 @@ HouseholdRepository::Put SqliteHouseholdRepository::put(const std::string& id, c
   }
   SQLite::Statement& up = statement(upsert_,
                        "INSERT INTO households(id, region, township, area, member_count, record, record_hash, version, import_id, "
-                       "stored_by, stored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')) "
+                       "stored_by, stored_at, ledger_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                        "ON CONFLICT(id) DO UPDATE SET region = excluded.region, "
                        "township = excluded.township, area = excluded.area, member_count = excluded.member_count, "
                        "record = excluded.record, record_hash = excluded.record_hash, version = excluded.version, "
-                       "import_id = excluded.import_id, stored_by = excluded.stored_by, stored_at = excluded.stored_at");
+                       "import_id = excluded.import_id, stored_by = excluded.stored_by, stored_at = excluded.stored_at, "
+                       "ledger_seq = excluded.ledger_seq");
   up.bind(1, id);
   up.bind(2, region);
   up.bind(3, township_of(region));
@@ -94,9 +108,14 @@ HouseholdRepository::Put SqliteHouseholdRepository::put(const std::string& id, c
   up.bind(7, hash);
   up.bind(8, version + 1);
   up.bind(9, import_id);
-  if (stored_by.empty()) up.bind(10, "import " + std::to_string(import_id));
-  else up.bind(10, stored_by);
+  std::string by = stored_by.empty() ? "import " + std::to_string(import_id) : stored_by;
+  std::string at = utc_timestamp();
+  std::int64_t seq = s_.sqlite_ledger().pending_seq();
+  up.bind(10, by);
+  up.bind(11, at);
+  up.bind(12, seq);
   up.exec();
+  s_.sqlite_ledger().add_group_row(group_name_households(seq), household_version_digest(id, version + 1, hash, by, at));
   SQLite::Statement& mem =
       statement(member_, "INSERT INTO members(household_id, member_id, relation, birth_date, id_number, disability_grade, name) "
                          "VALUES (?, ?, ?, ?, ?, ?, ?)");
@@ -209,7 +228,10 @@ std::optional<CurrentHousehold> SqliteHouseholdRepository::get(const std::string
   h.township = st.getColumn(2).getString();
   h.record = st.getColumn(3).getString();
   h.record_hash = st.getColumn(4).getString();
-  h.version = st.getColumn(5).getInt();
+  const SQLite::Column version = st.getColumn(5);  // the ETag of If-Match: a damaged one is said, never read as 0
+  if (!version.isInteger() || version.getInt64() < 1 || version.getInt64() > 1000000000)
+    throw s_.damaged("households", "(id " + id + ")", "version", "a version number (1 or more)", version.isNull() ? "NULL" : "'" + version.getString() + "'");
+  h.version = version.getInt();
   h.stored_by = st.getColumn(6).getString();
   h.stored_at = st.getColumn(7).getString();
   if (sha256_hex(h.record) != h.record_hash)
@@ -285,8 +307,13 @@ std::vector<HouseholdVersion> SqliteHouseholdRepository::versions(const std::str
                        "WHERE id = ?1 UNION ALL SELECT version, record_hash, coalesce(stored_by, 'import ' || import_id), "
                        "coalesce(stored_at, '') FROM household_history WHERE household_id = ?1 ORDER BY 1 DESC");
   st.bind(1, id);
-  while (st.executeStep())
-    out.push_back({st.getColumn(0).getInt(), st.getColumn(1).getString(), st.getColumn(2).getString(), st.getColumn(3).getString()});
+  while (st.executeStep()) {
+    const SQLite::Column version = st.getColumn(0);
+    if (!version.isInteger() || version.getInt64() < 1 || version.getInt64() > 1000000000)
+      throw s_.damaged("households or household_history", "(household " + id + ")", "version", "a version number (1 or more)",
+                       version.isNull() ? "NULL" : "'" + version.getString() + "'");
+    out.push_back({version.getInt(), st.getColumn(1).getString(), st.getColumn(2).getString(), st.getColumn(3).getString()});
+  }
   return out;
 }
 

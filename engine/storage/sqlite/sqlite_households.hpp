@@ -28,6 +28,8 @@ public:
   std::map<std::string, std::string> townships() override;
 
 private:
+  Put put_in_transaction(const std::string& id, const std::string& region, const std::string& area, const std::string& record,
+                         const std::vector<MemberRow>& members, int import_id, const std::string& stored_by);
   /// Statements prepared once per connection and reused: preparing SQL costs more than running it. Each is reset
   /// before it is used and after its last row is read, so none keeps a read transaction open between calls.
   SQLite::Statement& statement(std::unique_ptr<SQLite::Statement>& slot, const char* sql);

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/storage/sqlite/sqlite_ledger.hpp"
 #include "engine/storage/sqlite/sqlite_storage.hpp"
 
 namespace entitle {
@@ -19,7 +20,7 @@ void SqliteRulesetRepository::store(const LoadedRules& loaded) {
   nlohmann::json sources = nlohmann::json::array();
   for (std::size_t f = 0; f < rs.files.size(); ++f)
     sources.push_back({{"file", rs.files[f]}, {"text", loaded.sources.text(static_cast<FileId>(f))}});
-  SQLite::Transaction t(db.db());
+  db.in_write([&] {
   SQLite::Statement ins(db.db(), "INSERT INTO rulesets(hash, sources, stored) VALUES (?, ?, datetime('now'))");
   ins.bind(1, rs.hash);
   ins.bind(2, sources.dump());
@@ -44,7 +45,8 @@ void SqliteRulesetRepository::store(const LoadedRules& loaded) {
         st.exec();
         st.reset();
       }
-  t.commit();
+  db.sqlite_ledger().touch("ruleset:" + rs.hash);
+  });
 }
 
 std::vector<std::pair<std::string, std::string>> SqliteRulesetRepository::sources(const std::string& hash) {

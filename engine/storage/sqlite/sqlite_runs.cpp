@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/storage/sqlite/sqlite_ledger.hpp"
 #include "engine/storage/sqlite/sqlite_storage.hpp"
 #include "engine/values/calendar.hpp"
 
@@ -15,6 +16,16 @@ namespace entitle {
 namespace {
 
 std::string in_quotes(const std::string& s) { return "'" + s + "'"; }
+
+/// A name a rule file can declare: letters, digits, '_' or non-ASCII UTF-8, not starting with a digit.
+bool is_rule_name(const std::string& s) {
+  if (s.empty() || s.size() > 200 || (s[0] >= '0' && s[0] <= '9') || !is_valid_utf8(s)) return false;
+  for (char ch : s) {
+    unsigned char u = static_cast<unsigned char>(ch);
+    if (!(u >= 0x80 || u == '_' || (u >= '0' && u <= '9') || (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z'))) return false;
+  }
+  return true;
+}
 
 /// What a column holds, shown in an error: the text as stored, or its SQLite type.
 std::string shown(const SQLite::Column& c) {
@@ -54,8 +65,9 @@ public:
     auto t = optional_text(i, column);
     if (!t) return std::nullopt;
     auto r = Rational::parse_decimal(*t);
-    if (!r || r->sign() < 0 || !r->has_at_most_decimals(2))
-      throw fail(column, "an exact amount of money (zero or more, at most two decimals)", in_quotes(*t));
+    if (!r || r->sign() < 0 || !r->has_at_most_decimals(2) || Rational(kMaxStoredAmount) < *r)
+      throw fail(column, "an exact amount of money (0.00 to " + std::to_string(kMaxStoredAmount) + ".00, at most two decimals)",
+                 in_quotes(*t));
     return r;
   }
   nlohmann::json json_array(int i, const char* column, const char* of_what) {
@@ -145,7 +157,8 @@ StoredDecision read_decision(const SqliteStorage& db, SQLite::Statement& st, std
   d.period = row.text(1, "period");
   d.program = row.text(2, "program");
   row.key("(run " + std::to_string(run) + ", household " + d.household + ", " + d.period + ", " + d.program + ")");
-  if (!Month::parse(d.period)) throw row.fail("period", "a month YYYY-MM", in_quotes(d.period));
+  if (!Month::parse(d.period) || d.period.size() != 7) throw row.fail("period", "a month YYYY-MM", in_quotes(d.period));
+  if (!is_rule_name(d.program)) throw row.fail("program", "a program's name", in_quotes(d.program));
   const SQLite::Column eligible = st.getColumn(3);
   if (!eligible.isNull() && !(eligible.isInteger() && (eligible.getInt64() == 0 || eligible.getInt64() == 1)))
     throw row.fail("eligible", "1, 0 or NULL", shown(eligible));
@@ -208,14 +221,19 @@ std::optional<RunInfo> SqliteRunRepository::find_unfinished(const std::string& r
 }
 
 RunInfo SqliteRunRepository::create(const std::string& ruleset, const std::string& from, const std::string& to, const std::string& kind) {
-  SQLite::Statement st(s_.db(), "INSERT INTO runs(ruleset, period_from, period_to, started, status, kind) "
-                                 "VALUES (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 'running', ?)");
-  st.bind(4, kind);
-  st.bind(1, ruleset);
-  st.bind(2, from);
-  st.bind(3, to);
-  st.exec();
-  return *get(s_.db().getLastInsertRowid());
+  std::int64_t id = 0;
+  s_.in_write([&] {
+    SQLite::Statement st(s_.db(), "INSERT INTO runs(ruleset, period_from, period_to, started, status, kind) "
+                                   "VALUES (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 'running', ?)");
+    st.bind(4, kind);
+    st.bind(1, ruleset);
+    st.bind(2, from);
+    st.bind(3, to);
+    st.exec();
+    id = s_.db().getLastInsertRowid();
+    s_.sqlite_ledger().touch("run:" + std::to_string(id));
+  });
+  return *get(id);
 }
 
 std::optional<RunInfo> SqliteRunRepository::get(std::int64_t id) {
@@ -233,15 +251,31 @@ std::vector<RunInfo> SqliteRunRepository::list() {
 }
 
 void SqliteRunRepository::write(std::int64_t run, const std::vector<HouseholdOutcome>& chunk) {
-  SQLite::Transaction t(s_.db());
-  SQLite::Statement done(s_.db(), "INSERT INTO run_households(run_id, household_id, input_hash, error) VALUES (?, ?, ?, ?)");
+  s_.in_write([&] { write_in_transaction(run, chunk); });
+}
+
+void SqliteRunRepository::write_in_transaction(std::int64_t run, const std::vector<HouseholdOutcome>& chunk) {
+  SqliteLedger& ledger = s_.sqlite_ledger();
+  const std::int64_t seq = ledger.pending_seq();
+  const std::string group = group_name_decisions(run, seq);
+  SQLite::Statement done(s_.db(), "INSERT INTO run_households(run_id, household_id, input_hash, error, ledger_seq) VALUES (?, ?, ?, ?, ?)");
   SQLite::Statement dec(s_.db(),
                         "INSERT INTO decisions(run_id, household_id, period, program, eligible, amount, per, members, missing, kind, "
                         "review, stale, exception, excluded_by, choice, option_amount) "
                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  auto bind_text = [&](int i, const std::string& s) {
-    if (s.empty()) dec.bind(i);
-    else dec.bind(i, s);
+  // Each value is bound and written into the decision's canonical bytes (the ledger's digest) in column order.
+  std::optional<ledger::Canon> canon;
+  auto text = [&](int i, const std::string& s) {
+    dec.bind(i, s);
+    canon->text(s);
+  };
+  auto text_or_null = [&](int i, const std::string& s) {
+    if (s.empty()) dec.bind(i), canon->null();
+    else dec.bind(i, s), canon->text(s);
+  };
+  auto null = [&](int i) {
+    dec.bind(i);
+    canon->null();
   };
   std::int64_t bad = 0;
   for (const HouseholdOutcome& h : chunk) {
@@ -250,51 +284,61 @@ void SqliteRunRepository::write(std::int64_t run, const std::vector<HouseholdOut
     done.bind(3, h.input_hash);
     if (h.error.empty()) done.bind(4);
     else done.bind(4, h.error), ++bad;
+    done.bind(5, seq);
     done.exec();
     done.reset();
+    std::vector<std::string> decision_bytes;
     for (const StoredDecision& d : h.decisions) {
+      canon.emplace("decision");
       dec.bind(1, run);
       dec.bind(2, h.household_id);
-      dec.bind(3, d.period);
-      dec.bind(4, d.program);
+      text(3, d.period);
+      text(4, d.program);
       switch (d.kind) {
         case DecisionKind::Granted:
-        case DecisionKind::AmountUndetermined: dec.bind(5, 1); break;
-        case DecisionKind::Undetermined: dec.bind(5); break;
-        default: dec.bind(5, 0); break;
+        case DecisionKind::AmountUndetermined: dec.bind(5, 1), canon->integer(1); break;
+        case DecisionKind::Undetermined: null(5); break;
+        default: dec.bind(5, 0), canon->integer(0); break;
       }
       // Only a granted decision has an amount; the amount column stays NULL for every other kind.
-      if (d.kind == DecisionKind::Granted && d.amount) dec.bind(6, d.amount->to_fixed(2));
-      else dec.bind(6);
-      dec.bind(7, d.per);
-      dec.bind(8, json_list(d.members));
-      bind_text(9, d.missing.empty() ? std::string() : json_list(d.missing));
+      if (d.kind == DecisionKind::Granted && d.amount) text(6, d.amount->to_fixed(2));
+      else null(6);
+      text(7, d.per);
+      text(8, json_list(d.members));
+      text_or_null(9, d.missing.empty() ? std::string() : json_list(d.missing));
       // A granted decision without a known amount is stored as what it is: amount undetermined.
       DecisionKind kind = d.kind == DecisionKind::Granted && !d.amount ? DecisionKind::AmountUndetermined : d.kind;
-      dec.bind(10, std::string(decision_kind_name(kind)));
-      bind_text(11, d.review.empty() ? std::string() : json_list(d.review));
-      bind_text(12, d.stale.empty() ? std::string() : json_stale(d.stale));
-      bind_text(13, d.exception);
-      bind_text(14, d.excluded_by);
-      bind_text(15, d.choice.empty() ? std::string() : json_list(d.choice));
-      if (d.kind == DecisionKind::ChoiceNeeded && d.option_amount) dec.bind(16, d.option_amount->to_fixed(2));
-      else dec.bind(16);
+      text(10, std::string(decision_kind_name(kind)));
+      text_or_null(11, d.review.empty() ? std::string() : json_list(d.review));
+      text_or_null(12, d.stale.empty() ? std::string() : json_stale(d.stale));
+      text_or_null(13, d.exception);
+      text_or_null(14, d.excluded_by);
+      text_or_null(15, d.choice.empty() ? std::string() : json_list(d.choice));
+      if (d.kind == DecisionKind::ChoiceNeeded && d.option_amount) text(16, d.option_amount->to_fixed(2));
+      else null(16);
       dec.exec();
       dec.reset();
+      decision_bytes.push_back(canon->bytes());
     }
+    ledger.add_group_row(group, run_household_digest(run, h.household_id, h.input_hash,
+                                                     h.error.empty() ? std::nullopt : std::optional<std::string>(h.error),
+                                                     std::move(decision_bytes)));
   }
   SQLite::Statement upd(s_.db(), "UPDATE runs SET households = households + ?, bad_records = bad_records + ? WHERE id = ?");
   upd.bind(1, static_cast<std::int64_t>(chunk.size()));
   upd.bind(2, bad);
   upd.bind(3, run);
   upd.exec();
-  t.commit();
+  ledger.touch("run:" + std::to_string(run));
 }
 
 void SqliteRunRepository::finish(std::int64_t run) {
-  SQLite::Statement st(s_.db(), "UPDATE runs SET status = 'complete', finished = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?");
-  st.bind(1, run);
-  st.exec();
+  s_.in_write([&] {
+    SQLite::Statement st(s_.db(), "UPDATE runs SET status = 'complete', finished = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?");
+    st.bind(1, run);
+    st.exec();
+    s_.sqlite_ledger().touch("run:" + std::to_string(run));
+  });
 }
 
 std::int64_t SqliteRunRepository::done_count(std::int64_t run) {
@@ -345,11 +389,25 @@ std::vector<std::string> SqliteRunRepository::error_examples(std::int64_t run, i
 
 void SqliteRunRepository::for_each_decision(std::int64_t run, const std::string& from, const std::string& to,
                                  const std::function<void(const StoredDecision&)>& each) {
-  SQLite::Statement st(s_.db(), std::string(kDecisionColumns) + "WHERE run_id = ? AND period >= ? AND period <= ?");
+  // Every row of the run is read (the key's first column is the run) and its month checked against the run's months,
+  // so a damaged period is an error rather than a decision silently left out.
+  std::optional<RunInfo> info = get(run);
+  SQLite::Statement st(s_.db(), std::string(kDecisionColumns) + "WHERE run_id = ?");
   st.bind(1, run);
-  st.bind(2, from);
-  st.bind(3, to);
-  while (st.executeStep()) each(read_decision(s_, st, run));
+  while (st.executeStep()) {
+    const SQLite::Column p = st.getColumn(1);
+    if (info && p.isText()) {  // the usual case, without decoding the row: a month of the run outside from..to
+      std::string period = p.getString();
+      if (period.size() == 7 && period >= info->period_from && period <= info->period_to && Month::parse(period) &&
+          (period < from || period > to))
+        continue;
+    }
+    StoredDecision d = read_decision(s_, st, run);
+    if (info && (d.period < info->period_from || d.period > info->period_to))
+      throw s_.damaged("decisions", "(run " + std::to_string(run) + ", household " + d.household + ", " + d.period + ", " + d.program + ")",
+                       "period", "a month of the run (" + info->period_from + " to " + info->period_to + ")", in_quotes(d.period));
+    if (d.period >= from && d.period <= to) each(d);
+  }
 }
 
 std::vector<StoredDecision> SqliteRunRepository::decisions_of(std::int64_t run, const std::string& household, const std::string& period) {
@@ -371,7 +429,12 @@ bool SqliteRunRepository::approve(std::int64_t run, const std::string& user) {
                                  "WHERE id = ? AND status = 'complete' AND kind = 'batch' AND approved_by IS NULL");
   st.bind(1, user);
   st.bind(2, run);
-  return st.exec() == 1;
+  bool approved = false;
+  s_.in_write([&] {
+    approved = st.exec() == 1;
+    if (approved) s_.sqlite_ledger().touch("run:" + std::to_string(run));
+  });
+  return approved;
 }
 
 std::optional<RunInfo> SqliteRunRepository::approved_for(const std::string& period) {

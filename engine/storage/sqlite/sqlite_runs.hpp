@@ -28,6 +28,7 @@ public:
   std::vector<std::string> error_examples(std::int64_t run, int limit) override;
 
 private:
+  void write_in_transaction(std::int64_t run, const std::vector<HouseholdOutcome>& chunk);
   SqliteStorage& s_;
 };
 

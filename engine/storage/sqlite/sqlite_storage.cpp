@@ -3,6 +3,7 @@
 #include "engine/storage/sqlite/sqlite_storage.hpp"
 
 #include <SQLiteCpp/Transaction.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "engine/storage/sqlite/sqlite_audit_log.hpp"
 #include "engine/storage/sqlite/sqlite_casework.hpp"
 #include "engine/storage/sqlite/sqlite_households.hpp"
+#include "engine/storage/sqlite/sqlite_ledger.hpp"
 #include "engine/storage/sqlite/sqlite_rulesets.hpp"
 #include "engine/storage/sqlite/sqlite_runs.hpp"
 #include "engine/storage/sqlite/sqlite_users.hpp"
@@ -200,6 +202,34 @@ CREATE TABLE amendments (               -- a new standard value entered by the c
 );
 CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 )SQL",
+    // 3 → 4: the tamper-evident ledger (engine/storage/ledger.hpp, docs/trust.md). One entry per write transaction,
+    // chained by SHA-256 and signed with ed25519; rows written in groups name the entry that wrote them.
+    R"SQL(
+CREATE TABLE ledger_entries (
+  seq          INTEGER PRIMARY KEY,     -- 1, 2, 3, … without gaps
+  at           TEXT NOT NULL,           -- UTC
+  actor        TEXT NOT NULL,           -- the user, or the command, that wrote it
+  items_digest TEXT NOT NULL,           -- sha256 over the entry's items
+  prev_hash    TEXT NOT NULL,           -- entry_hash of seq - 1 (64 zeros for the first)
+  entry_hash   TEXT NOT NULL,           -- sha256 over seq, at, actor, items_digest, prev_hash
+  public_key   TEXT NOT NULL,           -- ed25519 key that signed entry_hash (hex)
+  signature    TEXT NOT NULL
+);
+CREATE TABLE ledger_items (             -- what an entry records: a subject and the digest of its content then
+  seq     INTEGER NOT NULL,
+  subject TEXT NOT NULL,                -- households@SEQ, decisions:RUN@SEQ, run:ID, ruleset:HASH, user:NAME, audit:ID, …
+  digest  TEXT NOT NULL,
+  PRIMARY KEY (seq, subject)
+) WITHOUT ROWID;
+CREATE INDEX ledger_items_subject ON ledger_items(subject, seq);
+CREATE TRIGGER ledger_entries_no_update BEFORE UPDATE ON ledger_entries BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+CREATE TRIGGER ledger_entries_no_delete BEFORE DELETE ON ledger_entries BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+CREATE TRIGGER ledger_items_no_update BEFORE UPDATE ON ledger_items BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+CREATE TRIGGER ledger_items_no_delete BEFORE DELETE ON ledger_items BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
+ALTER TABLE households ADD COLUMN ledger_seq INTEGER;
+ALTER TABLE household_history ADD COLUMN ledger_seq INTEGER;
+ALTER TABLE run_households ADD COLUMN ledger_seq INTEGER;
+)SQL",
 };
 
 }  // namespace
@@ -215,10 +245,14 @@ SqliteStorage::SqliteStorage(const std::string& path, int upgrade_to) : path_(pa
   } catch (const SQLite::Exception& e) {
     throw StorageError("cannot open the case database '" + path + "': " + e.what());
   }
+  if (version_ < 0)  // only a damaged or hand-edited file says this; the migrations are indexed by it
+    throw StorageError("the case database '" + path + "' is damaged: its schema version (PRAGMA user_version) is " +
+                       std::to_string(version_) + ", not a version of entitle's schema (0 to " + std::to_string(kSchemaVersion) + ")");
   if (version_ > kSchemaVersion)
     throw StorageError("the case database '" + path + "' has schema version " + std::to_string(version_) +
                        ", newer than this entitle understands (" + std::to_string(kSchemaVersion) +
                        "); use a newer entitle");
+  ledger_ = std::make_unique<SqliteLedger>(*this);
   migrate(std::min(upgrade_to, kSchemaVersion));
   households_ = std::make_unique<SqliteHouseholdRepository>(*this);
   runs_ = std::make_unique<SqliteRunRepository>(*this);
@@ -235,6 +269,7 @@ void SqliteStorage::migrate(int target) {
     try {
       SQLite::Transaction t(*db_);
       db_->exec(kMigrations[version_]);
+      if (version_ + 1 == 4) ledger_->genesis();  // content stored before the ledger: its first entry records it
       db_->exec("PRAGMA user_version = " + std::to_string(version_ + 1));
       t.commit();
       ++version_;
@@ -251,22 +286,43 @@ RulesetRepository& SqliteStorage::rulesets() { return *rulesets_; }
 UserRepository& SqliteStorage::users() { return *users_; }
 AuditLog& SqliteStorage::audit() { return *audit_; }
 CaseworkRepository& SqliteStorage::casework() { return *casework_; }
+Ledger& SqliteStorage::ledger() { return *ledger_; }
 
 namespace {
 
 class SqliteWriteTransaction final : public WriteTransaction::Backend {
 public:
-  explicit SqliteWriteTransaction(SQLite::Database& db) : t_(db, SQLite::TransactionBehavior::IMMEDIATE) {}
-  void commit() override { t_.commit(); }
+  SqliteWriteTransaction(SQLite::Database& db, SqliteLedger& ledger)
+      : ledger_(ledger), t_(db, SQLite::TransactionBehavior::IMMEDIATE) {}
+  ~SqliteWriteTransaction() override {
+    if (!committed_) ledger_.discard();
+  }
+  void commit() override {
+    ledger_.seal();  // the entry commits with the rows it records
+    t_.commit();
+    committed_ = true;
+  }
 
 private:
+  SqliteLedger& ledger_;
   SQLite::Transaction t_;  // rolls back in its destructor unless committed
+  bool committed_ = false;
 };
 
 }  // namespace
 
 WriteTransaction SqliteStorage::begin_write() {
-  return WriteTransaction(std::make_unique<SqliteWriteTransaction>(*db_));
+  return WriteTransaction(std::make_unique<SqliteWriteTransaction>(*db_, *ledger_));
+}
+
+void SqliteStorage::in_write(const std::function<void()>& write) {
+  if (!sqlite3_get_autocommit(db_->getHandle())) {  // inside begin_write(): its commit seals the entry
+    write();
+    return;
+  }
+  SqliteWriteTransaction t(*db_, *ledger_);
+  write();
+  t.commit();
 }
 
 }  // namespace entitle

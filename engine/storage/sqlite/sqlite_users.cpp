@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/storage/sqlite/sqlite_ledger.hpp"
 #include "engine/storage/sqlite/sqlite_storage.hpp"
 
 namespace entitle {
@@ -37,7 +38,12 @@ bool SqliteUserRepository::add(const UserRecord& user) {
   st.bind(2, user.role);
   st.bind(3, nlohmann::json(user.townships).dump());
   st.bind(4, user.password_hash);
-  return st.exec() == 1;
+  bool added = false;
+  s_.in_write([&] {
+    added = st.exec() == 1;
+    if (added) s_.sqlite_ledger().touch("user:" + user.name);
+  });
+  return added;
 }
 
 std::optional<UserRecord> SqliteUserRepository::find(const std::string& name) {

@@ -36,7 +36,12 @@ using context_type = x3::phrase_parse_context<skipper_parser>::type;
 struct ParseTarget {
   char const* begin = nullptr;
   FileId file = 0;
+  int depth = 0;  // expressions (and inline JSON objects) being parsed inside each other: see `nested` in primitives.hpp
 };
+
+/// How deep expressions may nest: brackets, `not`, unary minus, if … then … else, arguments, inline household JSON.
+/// The parser, the checker and the evaluator recurse on this depth, so it is what keeps the stack bounded.
+constexpr int kMaxNesting = 100;
 extern thread_local ParseTarget current_target;
 
 }  // namespace entitle::grammar

@@ -81,10 +81,10 @@ void recover(iterator_type& it, iterator_type last) {
 namespace entitle {
 
 namespace {
-constexpr int kMaxNesting = 100;
+using grammar::kMaxNesting;
 
-/// Offset where brackets first nest deeper than kMaxNesting (outside strings and comments), or -1. The parser
-/// is recursive, so this keeps a hostile or broken file from exhausting the stack.
+/// Offset where brackets first nest deeper than kMaxNesting (outside strings and comments), or -1: a quick check
+/// before parsing. (The parser counts every kind of nesting itself: `nested` in grammar/primitives.hpp.)
 long too_deep_at(const std::string& text) {
   int depth = 0;
   bool in_string = false, in_comment = false;
@@ -93,8 +93,10 @@ long too_deep_at(const std::string& text) {
     if (in_comment) {
       in_comment = c != '\n';
     } else if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
+      // A string ends at its closing quote or, unterminated, at the end of the line (as the grammar's strings do),
+      // so brackets on the lines after an unterminated string are still counted.
+      if (c == '\\' && i + 1 < text.size() && text[i + 1] != '\n') ++i;
+      else if (c == '"' || c == '\n') in_string = false;
     } else if (c == '#') {
       in_comment = true;
     } else if (c == '"') {
@@ -115,11 +117,11 @@ ast::RuleFile parse_rule_file(const SourceManager& sm, FileId file, DiagnosticSi
   out.file = file;
   const std::string& text = sm.text(file);
   if (long at = too_deep_at(text); at >= 0) {
-    sink.report(DiagKind::TooDeeplyNested, {file, std::uint32_t(at), std::uint32_t(at + 1)}, {std::to_string(kMaxNesting)});
+    sink.report(DiagKind::TooDeeplyNested, {file, std::uint32_t(at), std::uint32_t(at + 1)}, {std::to_string(kMaxNesting) + " brackets"});
     return out;
   }
   iterator_type begin = text.data(), first = begin, last = begin + text.size();
-  current_target = {begin, file};
+  current_target = {begin, file, 0};
   for (;;) {
     skip_blank(first, last);
     if (first == last) break;
@@ -139,6 +141,12 @@ ast::RuleFile parse_rule_file(const SourceManager& sm, FileId file, DiagnosticSi
       std::string found = describe_found(e.where(), last, begin, file, span);
       sink.report(DiagKind::ExpectedToken, span, {e.which(), found});
       first = e.where();
+    } catch (const TooDeep& e) {  // `not not … x`, `- - … 1`, if … else if …: nested more than kMaxNesting levels
+      current_target.depth = 0;
+      SourceSpan span;
+      describe_found(e.where, last, begin, file, span);
+      sink.report(DiagKind::TooDeeplyNested, span, {std::to_string(kMaxNesting) + " levels"});
+      first = e.where;
     }
     recover(first, last);
   }

@@ -186,7 +186,7 @@ auto const table_decl_def = kw("table", "表") > identifier >> -text > lit('(') 
                             type_ref > kw("hit") > hit >> -cite > lit('{') > *row > lit('}');
 
 auto const json_string_def = lit('"') >> *((lit('\\') >> x3::char_) | (x3::char_ - '"' - '\\')) >> lit('"');
-auto const json_nested_def = lit('{') >> *(json_string | json_nested | (x3::char_ - '{' - '}' - '"')) > lit('}');
+auto const json_nested_def = lit('{') >> nested[*(json_string | json_nested | (x3::char_ - '{' - '}' - '"'))] > lit('}');
 auto const json_block_def = lexeme[raw[json_nested]];
 auto const household_def = kw("household", "家庭") >
                            ((kw("file") >> attr(std::string("file")) > text) | (attr(std::string("inline")) >> json_block));

@@ -114,13 +114,13 @@ x3::rule<agg_those_class, ast::Aggregate> const agg_those = "those";
 x3::rule<if_class, ast::IfExpr> const if_expr = "if expression";
 
 ///////////////////////////////////////////////////////////////////////////// grammar
-auto const expr_def = or_expr;
+auto const expr_def = nested[or_expr];
 auto const or_expr_def = and_expr >> *or_tail;
 auto const or_tail_def = kw("or", "或") >> attr(std::string("or")) > and_expr;
 auto const and_expr_def = not_expr >> *and_tail;
 auto const and_tail_def = kw("and", "且") >> attr(std::string("and")) > not_expr;
 auto const not_expr_def = unary_not | cmp_expr;
-auto const unary_not_def = kw("not", "非") >> attr(std::string("not")) > not_expr;
+auto const unary_not_def = kw("not", "非") >> attr(std::string("not")) > nested[not_expr];
 auto const cmp_expr_def = add_expr >> -cmp_tail;
 auto const cmp_tail_def = cmp_op | is_test | in_set | within;
 auto const cmp_op_def = (x3::string("<=") | x3::string(">=") | x3::string("!=") | x3::string("<") | x3::string(">") |
@@ -134,7 +134,7 @@ auto const add_tail_def = (x3::string("+") | x3::string("-")) > mul_expr;
 auto const mul_expr_def = unary >> *mul_tail;
 auto const mul_tail_def = (x3::string("*") | x3::string("/")) > unary;
 auto const unary_def = neg | postfix;
-auto const neg_def = x3::string("-") > unary;
+auto const neg_def = x3::string("-") > nested[unary];
 auto const postfix_def = primary >> *selector;
 auto const selector_def = (x3::char_('.') >> !lit('.') > word >> attr(OptExpr())) |
                           (x3::char_('[') >> attr(std::string()) > expr > lit(']'));

@@ -67,6 +67,37 @@ identifier_parser const identifier{};
 /// Any word, reserved or not (a field may be called "per").
 word_parser const word{};
 
+/// Thrown by `nested[…]` where expressions nest more than kMaxNesting deep; parse_rule_file reports it.
+struct TooDeep {
+  char const* where;
+};
+
+/// `nested[p]`: parses p one level deeper, throwing TooDeep beyond kMaxNesting levels. Every recursive rule of the
+/// grammar goes through one (an expression, the operand of `not` and of unary minus, an inline JSON object), so no
+/// input can make the recursive-descent parser exhaust the stack.
+template <typename Subject>
+struct nested_directive : x3::unary_parser<Subject, nested_directive<Subject>> {
+  using base_type = x3::unary_parser<Subject, nested_directive<Subject>>;
+  static bool const is_pass_through_unary = true;
+  constexpr nested_directive(Subject const& subject) : base_type(subject) {}
+  template <typename It, typename Ctx, typename RCtx, typename Attr>
+  bool parse(It& first, It const& last, Ctx const& ctx, RCtx& rctx, Attr& attr) const {
+    if (current_target.depth > kMaxNesting) throw TooDeep{first};
+    struct Level {
+      Level() { ++current_target.depth; }
+      ~Level() { --current_target.depth; }
+    } level;
+    return this->subject.parse(first, last, ctx, rctx, attr);
+  }
+};
+struct nested_gen {
+  template <typename Subject>
+  constexpr nested_directive<typename x3::extension::as_parser<Subject>::value_type> operator[](Subject const& subject) const {
+    return {x3::as_parser(subject)};
+  }
+};
+constexpr nested_gen nested{};
+
 /// Fills a node's span from the matched range (after the skipper).
 struct annotate_span {
   template <typename It, typename T, typename Ctx>

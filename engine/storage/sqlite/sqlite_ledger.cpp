@@ -1,0 +1,317 @@
+// sqlite_ledger.cpp — SQL for the ledger: appending signed entries, reading them back, and reading every protected
+// subject as stored now (for sealing an entry and for `entitle audit verify`).
+#include "engine/storage/sqlite/sqlite_ledger.hpp"
+
+#include <sqlite3.h>
+
+#include <array>
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+
+#include "engine/base/sha256.hpp"
+#include "engine/storage/sqlite/sqlite_storage.hpp"
+
+namespace entitle {
+namespace {
+
+using ledger::Canon;
+
+/// A table whose rows are each a subject of their own: "<prefix><key>".
+struct RowTable {
+  const char* prefix;
+  const char* table;
+  const char* key;
+  const char* columns;  // named, in a fixed order, so the digest does not depend on how the table was altered
+  bool integer_key;
+};
+
+const RowTable kRowTables[] = {
+    {"run:", "runs", "id",
+     "id, ruleset, period_from, period_to, started, finished, status, households, bad_records, approved_by, approved_at, kind", true},
+    {"ruleset:", "rulesets", "hash", "hash, sources, stored", false},
+    {"user:", "users", "name", "name, role, townships, password_hash, created", false},
+    {"audit:", "audit_log", "id", "id, at, user, action, target, before_hash, after_hash, detail", true},
+    {"case_decision:", "case_decisions", "id",
+     "id, household_id, period, ruleset, record_hash, record_version, result, decided_by, decided_at", true},
+    {"amendment:", "amendments", "id",
+     "id, standard, region, key, valid_from, value, cite, source, status, entered_by, entered_at, adopted_by, adopted_at, "
+     "preview_run, base_run",
+     true},
+    {"setting:", "settings", "key", "key, value", false},
+};
+
+const char* kDecisionColumns =
+    "period, program, eligible, amount, per, members, missing, kind, review, stale, exception, excluded_by, choice, option_amount";
+
+void canon_column(Canon& c, const SQLite::Column& col) {
+  switch (col.getType()) {
+    case SQLITE_INTEGER: c.integer(col.getInt64()); break;
+    case SQLITE_TEXT: c.text(std::string_view(static_cast<const char*>(col.getBlob()), static_cast<std::size_t>(col.getBytes()))); break;
+    case SQLITE_NULL: c.null(); break;
+    case SQLITE_FLOAT: c.other('F', col.getString()); break;
+    default: c.other('B', std::string_view(static_cast<const char*>(col.getBlob()), static_cast<std::size_t>(col.getBytes())));
+  }
+}
+
+std::optional<std::string> optional_text(const SQLite::Column& col) {
+  if (col.isNull()) return std::nullopt;
+  return col.getString();
+}
+
+}  // namespace
+
+std::string utc_timestamp() {
+  std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string run_household_digest(std::int64_t run, const std::string& household, const std::string& input_hash,
+                                 const std::optional<std::string>& error, std::vector<std::string> decisions) {
+  std::sort(decisions.begin(), decisions.end());
+  Canon c("run_household");
+  c.integer(run).text(household).text(input_hash);
+  if (error) c.text(*error);
+  else c.null();
+  c.integer(static_cast<std::int64_t>(decisions.size()));
+  for (const std::string& d : decisions) c.text(d);
+  return c.digest();
+}
+
+std::string group_name_households(std::int64_t seq) { return "households@" + std::to_string(seq); }
+std::string group_name_decisions(std::int64_t run, std::int64_t seq) {
+  return "decisions:" + std::to_string(run) + "@" + std::to_string(seq);
+}
+
+std::string household_version_digest(const std::string& id, std::int64_t version, const std::string& record_hash,
+                                     const std::optional<std::string>& stored_by, const std::optional<std::string>& stored_at) {
+  Canon c("household_version");
+  c.text(id).integer(version).text(record_hash);
+  if (stored_by) c.text(*stored_by);
+  else c.null();
+  if (stored_at) c.text(*stored_at);
+  else c.null();
+  return c.digest();
+}
+
+SqliteLedger::SqliteLedger(SqliteStorage& s) : s_(s), actor_(process_actor()) {}
+
+std::int64_t SqliteLedger::pending_seq() {
+  if (seq_ == 0) seq_ = s_.db().execAndGet("SELECT coalesce(max(seq), 0) + 1 FROM ledger_entries").getInt64();
+  return seq_;
+}
+
+void SqliteLedger::touch(const std::string& subject) {
+  pending_seq();
+  touched_[subject] = true;
+}
+
+void SqliteLedger::add_group_row(const std::string& group, const std::string& row_digest) {
+  pending_seq();
+  groups_[group].add(row_digest);
+}
+
+void SqliteLedger::discard() {
+  seq_ = 0;
+  groups_.clear();
+  touched_.clear();
+}
+
+std::string SqliteLedger::key_file() const {
+  if (const char* env = std::getenv("ENTITLE_LEDGER_KEY"); env && *env) return env;
+  if (s_.path().empty() || s_.path() == ":memory:") return "";
+  return s_.path() + ".ledger-key";
+}
+
+const ledger::SigningKey& SqliteLedger::key() {
+  if (!key_) {
+    std::string file = key_file();
+    key_ = std::make_unique<ledger::SigningKey>(file.empty() ? ledger::SigningKey::ephemeral()
+                                                             : ledger::SigningKey::load_or_create(file));
+  }
+  return *key_;
+}
+
+std::string SqliteLedger::public_key() { return key().public_hex(); }
+
+void SqliteLedger::seal() {
+  if (seq_ == 0) return;
+  std::vector<ledger::LedgerItem> items;
+  for (auto& [name, group] : groups_) items.push_back({name, group.finish()});
+  for (const auto& [subject, _] : touched_) items.push_back({subject, digest_of(subject).value_or("absent")});
+  append(std::move(items));
+}
+
+void SqliteLedger::append(std::vector<ledger::LedgerItem> items) {
+  std::string prev = ledger::kGenesisHash;
+  if (seq_ > 1) {
+    SQLite::Statement p(s_.db(), "SELECT entry_hash FROM ledger_entries WHERE seq = ?");
+    p.bind(1, seq_ - 1);
+    if (p.executeStep()) prev = p.getColumn(0).getString();
+  }
+  std::string at = utc_timestamp(), items_hash = ledger::items_digest(items);
+  std::string hash = ledger::entry_hash(seq_, at, actor_, items_hash, prev);
+  const ledger::SigningKey& k = key();
+  SQLite::Statement e(s_.db(), "INSERT INTO ledger_entries(seq, at, actor, items_digest, prev_hash, entry_hash, public_key, signature) "
+                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  e.bind(1, seq_);
+  e.bind(2, at);
+  e.bind(3, actor_);
+  e.bind(4, items_hash);
+  e.bind(5, prev);
+  e.bind(6, hash);
+  e.bind(7, k.public_hex());
+  e.bind(8, k.sign(hash));
+  e.exec();
+  SQLite::Statement i(s_.db(), "INSERT INTO ledger_items(seq, subject, digest) VALUES (?, ?, ?)");
+  for (const ledger::LedgerItem& item : items) {
+    i.bind(1, seq_);
+    i.bind(2, item.subject);
+    i.bind(3, item.digest);
+    i.exec();
+    i.reset();
+  }
+  discard();
+}
+
+std::optional<std::string> SqliteLedger::digest_of(const std::string& subject) {
+  for (const RowTable& t : kRowTables) {
+    std::string prefix = t.prefix;
+    if (subject.compare(0, prefix.size(), prefix) != 0) continue;
+    std::string key = subject.substr(prefix.size());
+    SQLite::Statement st(s_.db(), std::string("SELECT ") + t.columns + " FROM " + t.table + " WHERE " + t.key + " = ?");
+    if (t.integer_key) st.bind(1, static_cast<std::int64_t>(std::strtoll(key.c_str(), nullptr, 10)));
+    else st.bind(1, key);
+    if (!st.executeStep()) return std::nullopt;
+    Canon c(t.table);
+    for (int col = 0; col < st.getColumnCount(); ++col) canon_column(c, st.getColumn(col));
+    if (std::string(t.table) == "rulesets") {  // a rule set's standard values belong to it
+      SQLite::Statement v(s_.db(), "SELECT standard, label, region, key, valid_from, valid_until, value, cite FROM standards "
+                                   "WHERE ruleset = ? ORDER BY standard, region, key, valid_from, valid_until, value, cite, label");
+      v.bind(1, key);
+      while (v.executeStep())
+        for (int col = 0; col < v.getColumnCount(); ++col) canon_column(c, v.getColumn(col));
+    }
+    return c.digest();
+  }
+  return std::nullopt;
+}
+
+void SqliteLedger::for_each_entry(const std::function<void(const LedgerEntry&)>& each) {
+  SQLite::Statement e(s_.db(), "SELECT seq, at, actor, items_digest, prev_hash, entry_hash, public_key, signature FROM ledger_entries "
+                                "ORDER BY rowid");
+  SQLite::Statement i(s_.db(), "SELECT subject, digest FROM ledger_items WHERE seq = ?");
+  while (e.executeStep()) {
+    LedgerEntry x;
+    x.seq = e.getColumn(0).getInt64();
+    x.at = e.getColumn(1).getString();
+    x.actor = e.getColumn(2).getString();
+    x.items_digest = e.getColumn(3).getString();
+    x.prev_hash = e.getColumn(4).getString();
+    x.entry_hash = e.getColumn(5).getString();
+    x.public_key = e.getColumn(6).getString();
+    x.signature = e.getColumn(7).getString();
+    i.bind(1, x.seq);
+    while (i.executeStep()) x.items.push_back({i.getColumn(0).getString(), i.getColumn(1).getString()});
+    i.reset();
+    each(x);
+  }
+}
+
+void SqliteLedger::for_each_state(const std::function<void(const LedgerState&)>& each,
+                                  const std::function<void(const LedgerAnomaly&)>& anomaly) {
+  // Household versions, current and in history, grouped by the entry that wrote them.
+  {
+    std::map<std::string, ledger::GroupDigest> groups;
+    for (const char* table : {"households", "household_history"}) {
+      bool current = std::string(table) == "households";
+      SQLite::Statement st(s_.db(), std::string("SELECT ") + (current ? "id" : "household_id") +
+                                        ", version, record, record_hash, stored_by, stored_at, ledger_seq FROM " + table);
+      while (st.executeStep()) {
+        std::string id = st.getColumn(0).getString();
+        std::int64_t version = st.getColumn(1).getInt64();
+        std::string record = st.getColumn(2).getString(), record_hash = st.getColumn(3).getString();
+        std::string group = st.getColumn(6).isNull() ? "households@unrecorded" : group_name_households(st.getColumn(6).getInt64());
+        if (sha256_hex(record) != record_hash)
+          anomaly({group, "表 " + std::string(table) + " 中户 " + id + " 第 " + std::to_string(version) +
+                              " 版的记录内容与其 record_hash 不符 (the record was edited: its sha256 is not its record_hash)"});
+        groups[group].add(household_version_digest(id, version, record_hash, optional_text(st.getColumn(4)),
+                                                   optional_text(st.getColumn(5))));
+      }
+    }
+    for (auto& [name, g] : groups) {
+      std::size_t n = g.size();
+      each({name, g.finish(), "表 households/household_history：" + std::to_string(n) + " 个户版本"});
+    }
+  }
+  // Households finished in runs with their decisions, grouped by run and by the entry that wrote them.
+  {
+    std::map<std::string, ledger::GroupDigest> groups;
+    SQLite::Statement rh(s_.db(), "SELECT run_id, household_id, input_hash, error, ledger_seq FROM run_households ORDER BY run_id, household_id");
+    SQLite::Statement d(s_.db(), std::string("SELECT run_id, household_id, ") + kDecisionColumns +
+                                     " FROM decisions ORDER BY run_id, household_id");
+    bool d_more = d.executeStep();
+    auto decision_key_before = [&](std::int64_t run, const std::string& hh) {
+      std::int64_t r = d.getColumn(0).getInt64();
+      return r < run || (r == run && d.getColumn(1).getString() < hh);
+    };
+    auto orphan = [&]() {
+      anomaly({"decisions:" + std::to_string(d.getColumn(0).getInt64()) + "@unrecorded",
+               "表 decisions 中运行 " + std::to_string(d.getColumn(0).getInt64()) + "、户 " + d.getColumn(1).getString() +
+                   " 的决定没有对应的已完成户 (a decision row without its household in run_households: inserted?)"});
+    };
+    while (rh.executeStep()) {
+      std::int64_t run = rh.getColumn(0).getInt64();
+      std::string hh = rh.getColumn(1).getString();
+      while (d_more && decision_key_before(run, hh)) orphan(), d_more = d.executeStep();
+      std::vector<std::string> decisions;
+      while (d_more && d.getColumn(0).getInt64() == run && d.getColumn(1).getString() == hh) {
+        Canon c("decision");
+        for (int col = 2; col < d.getColumnCount(); ++col) canon_column(c, d.getColumn(col));
+        decisions.push_back(c.bytes());
+        d_more = d.executeStep();
+      }
+      std::string group = rh.getColumn(4).isNull() ? "decisions:" + std::to_string(run) + "@unrecorded"
+                                                   : group_name_decisions(run, rh.getColumn(4).getInt64());
+      groups[group].add(run_household_digest(run, hh, rh.getColumn(2).getString(), optional_text(rh.getColumn(3)), std::move(decisions)));
+    }
+    while (d_more) orphan(), d_more = d.executeStep();
+    for (auto& [name, g] : groups) {
+      std::size_t n = g.size();
+      each({name, g.finish(), "表 run_households/decisions：" + std::to_string(n) + " 户及其决定"});
+    }
+  }
+  // Rows that are subjects of their own.
+  for (const RowTable& t : kRowTables) {
+    SQLite::Statement keys(s_.db(), std::string("SELECT ") + t.key + " FROM " + t.table + " ORDER BY " + t.key);
+    while (keys.executeStep()) {
+      std::string subject = t.prefix + keys.getColumn(0).getString();
+      each({subject, digest_of(subject).value_or("absent"), std::string("表 ") + t.table + " 中 " + t.key + " = " + keys.getColumn(0).getString()});
+    }
+  }
+}
+
+void SqliteLedger::genesis() {
+  bool any = false;
+  for (const char* probe : {"SELECT 1 FROM households", "SELECT 1 FROM household_history", "SELECT 1 FROM run_households",
+                            "SELECT 1 FROM runs", "SELECT 1 FROM rulesets", "SELECT 1 FROM users", "SELECT 1 FROM audit_log",
+                            "SELECT 1 FROM case_decisions", "SELECT 1 FROM amendments", "SELECT 1 FROM settings"}) {
+    SQLite::Statement st(s_.db(), std::string(probe) + " LIMIT 1");
+    if (st.executeStep()) any = true;
+  }
+  if (!any) return;
+  s_.db().exec("UPDATE households SET ledger_seq = 1; UPDATE household_history SET ledger_seq = 1; UPDATE run_households SET ledger_seq = 1");
+  std::vector<ledger::LedgerItem> items;
+  for_each_state([&](const LedgerState& st) { items.push_back({st.subject, st.digest}); }, [](const LedgerAnomaly&) {});
+  seq_ = 1;
+  std::string saved = actor_;
+  actor_ = "entitle (schema 4: the ledger begins with everything stored before it)";
+  append(std::move(items));
+  actor_ = saved;
+}
+
+}  // namespace entitle
