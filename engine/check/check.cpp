@@ -567,8 +567,10 @@ private:
         c.chosen_when.push_back(binder_.bind_expecting(o.when, scope, Type::of(TypeKind::Bool),
                                                        "the condition that records '" + o.program + "' as chosen"));
       }
+      // A program whose record kind is unknown was reported where it is declared; its options are not compared.
+      auto entity_of = [&](std::size_t i) { return rs_.programs[c.programs[i]].entity; };
       for (std::size_t i = 1; ok && i < c.programs.size(); ++i)
-        if (rs_.programs[c.programs[i]].entity != rs_.programs[c.programs[0]].entity) {
+        if (entity_of(0) >= 0 && entity_of(i) >= 0 && entity_of(i) != entity_of(0)) {
           sink_.report(DiagKind::BadCombination, d.span,
                        {"the options of a choice are decided for the same kind of record: '" + rs_.programs[c.programs[0]].name +
                         "' is for " + rs_.entities[rs_.programs[c.programs[0]].entity].name + ", '" +

@@ -3,12 +3,11 @@
 
 #include <fcntl.h>
 #include <sodium.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 
 namespace entitle::ledger {
@@ -50,19 +49,20 @@ SigningKey SigningKey::ephemeral() {
 
 SigningKey SigningKey::load_or_create(const std::string& path) {
   ensure_sodium();
-  SigningKey k;
-  k.path_ = path;
-  std::ifstream in(path);
-  if (!in) {
-    // Write a new key to a private temporary file, then link it into place: if another process created the key
-    // meanwhile, theirs wins and is read below.
+  struct stat st{};
+  if (::lstat(path.c_str(), &st) != 0 && errno == ENOENT) {
+    // Write a new key to a private temporary file made for it alone (O_EXCL | O_NOFOLLOW: never a file or link planted
+    // there), then link it into place: if another process created the key meanwhile, theirs wins and is read below.
     SigningKey fresh = ephemeral();
     std::string tmp = path + ".tmp." + std::to_string(::getpid());
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ::unlink(tmp.c_str());
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0600);
     if (fd < 0) throw std::runtime_error(error_text(path, std::string("无法创建 (cannot create the ledger key file): ") + std::strerror(errno)));
     std::string line = to_hex(reinterpret_cast<const unsigned char*>(fresh.secret_.data()), fresh.secret_.size()) + "\n";
-    bool written = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) && ::fsync(fd) == 0;
+    bool written = ::fchmod(fd, 0600) == 0 && ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) &&
+                   ::fsync(fd) == 0;
     int saved = errno;
+    sodium_memzero(line.data(), line.size());
     ::close(fd);
     if (!written) {
       ::unlink(tmp.c_str());
@@ -73,16 +73,41 @@ SigningKey SigningKey::load_or_create(const std::string& path) {
     ::unlink(tmp.c_str());
     if (linked != 0 && saved != EEXIST)
       throw std::runtime_error(error_text(path, std::string("无法创建 (cannot create the ledger key file): ") + std::strerror(saved)));
-    in.open(path);
-    if (!in) throw std::runtime_error(error_text(path, "无法读取 (cannot read the ledger key file)"));
   }
-  std::string hex;
-  std::getline(in, hex);
+  return load(path);
+}
+
+SigningKey SigningKey::load(const std::string& path) {
+  ensure_sodium();
+  int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW);
+  if (fd < 0)
+    throw std::runtime_error(error_text(path, errno == ENOENT ? std::string("不存在 (the ledger key file does not exist)")
+                                                              : std::string("无法读取 (cannot read the ledger key file): ") + std::strerror(errno)));
+  struct stat st{};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    throw std::runtime_error(error_text(path, "不是普通文件 (the ledger key file is not a regular file)"));
+  }
+  if (st.st_mode & 077) {
+    ::close(fd);
+    throw std::runtime_error(error_text(path, "的权限过宽，其他用户可读或可写；请运行 chmod 600 '" + path +
+                                                  "'，并考虑该密钥是否已泄露 (the ledger key file may be read or written by other users than its "
+                                                  "owner: run chmod 600 on it, and consider whether the key has leaked)"));
+  }
+  char buf[256];
+  ssize_t n = ::read(fd, buf, sizeof buf);
+  ::close(fd);
+  std::string hex(buf, n > 0 ? static_cast<std::size_t>(n) : 0);
+  sodium_memzero(buf, sizeof buf);
+  while (!hex.empty() && (hex.back() == '\n' || hex.back() == '\r')) hex.pop_back();
   unsigned char sk[crypto_sign_SECRETKEYBYTES];
   if (!from_hex(hex, sk, sizeof sk))
     throw std::runtime_error(error_text(path, "不是 entitle 的账本密钥 (not an entitle ledger key: expected 128 hex digits)"));
+  sodium_memzero(hex.data(), hex.size());
   unsigned char pk[crypto_sign_PUBLICKEYBYTES];
   crypto_sign_ed25519_sk_to_pk(pk, sk);
+  SigningKey k;
+  k.path_ = path;
   k.secret_.assign(reinterpret_cast<const char*>(sk), sizeof sk);
   k.public_hex_ = to_hex(pk, sizeof pk);
   sodium_memzero(sk, sizeof sk);

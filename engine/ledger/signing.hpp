@@ -10,6 +10,9 @@ public:
   /// Reads the key file at `path`, or creates it (mode 0600) with a new key pair when absent. A file that is not a
   /// key is a std::runtime_error naming it.
   static SigningKey load_or_create(const std::string& path);
+  /// Reads the key file at `path`; a missing file, one that is not a key, or one that others than its owner may read
+  /// (group or other permission bits) is a std::runtime_error naming it.
+  static SigningKey load(const std::string& path);
   /// A key pair kept only in memory (a database that has no file of its own).
   static SigningKey ephemeral();
 

@@ -17,9 +17,19 @@ struct Latest {
   std::int64_t seq = 0;
 };
 
+VerifyReport verify_snapshot(Ledger& ledger, const VerifyOptions& o);
+
 }  // namespace
 
 VerifyReport verify(Ledger& ledger, const VerifyOptions& o) {
+  VerifyReport r;
+  ledger.in_snapshot([&] { r = verify_snapshot(ledger, o); });
+  return r;
+}
+
+namespace {
+
+VerifyReport verify_snapshot(Ledger& ledger, const VerifyOptions& o) {
   VerifyReport r;
   std::map<std::string, Latest> latest;
   std::int64_t expected = 1;
@@ -63,8 +73,13 @@ VerifyReport verify(Ledger& ledger, const VerifyOptions& o) {
         add("审计方记下的第 " + std::to_string(e.seq) + " 条哈希是 " + short_hash(o.head->second) + "，现为 " + short_hash(e.entry_hash) +
             " (the entry the auditor wrote down has changed)");
     }
+    if (e.actor == kGenesisActor)
+      r.notices.push_back("第 " + std::to_string(e.seq) + " 条（" + e.at + "）是账本的起点，记录了当时已存储的全部内容；此前的改动账本无法证明 (entry " +
+                          std::to_string(e.seq) + ", at " + e.at + ", began the ledger of a database that already held content: "
+                          "it records everything stored then; what happened before it is beyond the ledger)");
     for (const LedgerItem& i : e.items) latest[i.subject] = {i.digest, e.seq};
     prev = e.entry_hash;
+    r.head_seq = e.seq;
   });
   r.head_hash = prev == kGenesisHash ? "" : prev;
   if (o.head && !head_seen)
@@ -103,12 +118,14 @@ VerifyReport verify(Ledger& ledger, const VerifyOptions& o) {
   return r;
 }
 
+}  // namespace
+
 std::string render_report(const VerifyReport& r, const std::string& location) {
   std::string out = "账本校验 (ledger verification): " + location + "\n";
   out += "  记录 (entries): " + std::to_string(r.entries) + "，受保护的内容 (subjects checked): " + std::to_string(r.subjects) + "\n";
   for (const std::string& k : r.keys) out += "  签名公钥 (signing key): " + k + "\n";
   if (!r.head_hash.empty())
-    out += "  最后一条 (last entry): #" + std::to_string(r.entries) + " " + r.head_hash + "\n";
+    out += "  最后一条 (last entry): #" + std::to_string(r.head_seq) + " " + r.head_hash + "\n";
   for (const std::string& n : r.notices) out += "  注意 (notice): " + n + "\n";
   if (r.intact()) {
     out += "✔ 账本完整，数据库内容与账本一致 (intact: every stored subject matches its latest entry)\n";

@@ -27,6 +27,7 @@ struct VerifyOptions {
 struct VerifyReport {
   std::int64_t entries = 0, subjects = 0;
   std::string head_hash;                 // the last entry's hash
+  std::int64_t head_seq = 0;             // and its number (as stored: after a gap, not the count of entries)
   std::vector<std::string> keys;         // the public keys that signed entries, in order of first use
   std::vector<std::string> notices;      // not findings: key changes, an unanchored check
   std::vector<Finding> findings;         // sorted by entry, the first first

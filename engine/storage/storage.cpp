@@ -16,6 +16,9 @@ void set_process_actor(const std::string& actor) { process_actor_slot() = actor;
 std::string process_actor() { return process_actor_slot(); }
 
 std::unique_ptr<Storage> open_storage(const std::string& location) { return std::make_unique<SqliteStorage>(location); }
+std::unique_ptr<Storage> open_storage_to_audit(const std::string& location) {
+  return std::make_unique<SqliteStorage>(location, SqliteStorage::kSchemaVersion, SqliteStorage::Access::ReadOnly);
+}
 
 std::optional<StorageError> database_failure(const std::string& location, const std::exception& e) {
   return SqliteStorage::failure_of(location, e);

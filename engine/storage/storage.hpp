@@ -76,6 +76,9 @@ public:
 /// Opens the case database at `location` (an SQLite file path, created when absent) and upgrades an older schema; a
 /// newer schema, or a file that is not a case database, is a StorageError naming it.
 std::unique_ptr<Storage> open_storage(const std::string& location);
+/// Opens an existing case database only to read it, as an auditor does (`entitle audit`): nothing is created, upgraded
+/// or signed, and no key file is made. A missing file, or a schema older than the ledger's, is a StorageError.
+std::unique_ptr<Storage> open_storage_to_audit(const std::string& location);
 /// Storage::database_failure for the database at `location` when its Storage is gone (the exception left its scope):
 /// what the command line says about an error of the database itself, naming the file.
 std::optional<StorageError> database_failure(const std::string& location, const std::exception& e);

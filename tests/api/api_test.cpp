@@ -748,10 +748,33 @@ TEST_F(Api, BatchesAreRefusedWhileAnotherProcessHoldsTheBatchLockAndTheServersJo
   EXPECT_TRUE(caught) << "the server's batch always ended before the server could be stopped";
 }
 
+// After everything the suite did through the web (edits, decisions, batches, approvals, amendments, users, sign-ins),
+// the ledger verifies: nothing the server writes escapes it. Run while the server is up (verify reads one snapshot)
+// and again after it has stopped.
+TEST_F(Api, ZyTheLedgerOfEverythingTheWebDidVerifies) {
+  const std::string out = (fs::path(server_->db()).parent_path() / "verify.out").string();
+  const std::string key = (fs::path(server_->db()).parent_path() / "key.out").string();
+  ASSERT_EQ(run(kEntitle + " audit key --db " + server_->db() + " > " + key + " 2>/dev/null"), 0);
+  std::ifstream k(key);
+  std::string public_key;
+  std::getline(k, public_key);
+  ASSERT_EQ(public_key.size(), 64u);
+  std::string verify = kEntitle + " audit verify --db " + server_->db() + " --public-key " + public_key + " > " + out + " 2>&1";
+  auto text = [&] {
+    std::ifstream in(out);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  EXPECT_EQ(run(verify), 0) << text();
+  SQLite::Database db(server_->db(), SQLite::OPEN_READONLY);
+  EXPECT_GT(db.execAndGet("SELECT count(*) FROM ledger_entries WHERE actor = 'web:county'").getInt64(), 0)
+      << "entries name the web user who wrote them";
+}
+
 // Last (gtest runs tests in declaration order within a suite): the server stops cleanly on SIGTERM.
 TEST_F(Api, ZzStopsCleanlyOnSigterm) {
   EXPECT_EQ(server_->stop(), 0);
   EXPECT_NE(server_->log().find("server stopped"), std::string::npos) << server_->log();
+  EXPECT_EQ(run(kEntitle + " audit verify --db " + server_->db() + " > /dev/null 2>&1"), 0);
 }
 
 }  // namespace

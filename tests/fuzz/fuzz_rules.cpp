@@ -10,32 +10,8 @@
 
 using namespace entitle;
 
-namespace {
-
-// TEMPORARY, until the parser's nesting limit counts unary operators (issue 12, being fixed): a text with a run of more
-// than this many `(`, `not`, `非` or `-` in a row (blanks between allowed) overflows the stack, a known finding. Such
-// texts are skipped so the fuzzer keeps looking for others; remove with the fix (docs/fuzzing.md).
-constexpr int kKnownDeepRun = 300;
-
-bool known_deep_nesting(const std::string& t) {
-  int run = 0;
-  for (std::size_t i = 0; i < t.size();) {
-    char c = t[i];
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') { ++i; continue; }
-    if (c == '(' || c == '-') { ++i; }
-    else if (t.compare(i, 3, "not") == 0) { i += 3; }
-    else if (t.compare(i, 3, "非") == 0) { i += 3; }
-    else { run = 0; ++i; continue; }
-    if (++run > kKnownDeepRun) return true;
-  }
-  return false;
-}
-
-}  // namespace
-
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);
-  if (known_deep_nesting(text)) return -1;  // -1: libFuzzer keeps the input out of the corpus
   // A text that declares no entity is checked after the library's schema, regions and common definitions, so its
   // names resolve and it reaches the checker's later passes; one that declares entities is checked alone.
   std::vector<std::pair<std::string, std::string>> files;

@@ -134,3 +134,14 @@ amend standard s cite "沁水县 2026 通知" {
   std::string order = render_diagnostics(late->sources, late->diagnostics.sorted());
   EXPECT_NE(order.find("b.rules:1:24: error: standard 's' for 14: the value from 2019-01-01 is listed after a later one"), std::string::npos) << order;
 }
+
+TEST(Check, AChoiceOfAProgramForAnUnknownRecordKindReportsOnlyTheUnknownKind) {
+  // Found by fuzz_rules: the options' record kinds were compared (and the kind table indexed) with one of them unknown.
+  std::string d = diagnostics_of(R"(
+program a "甲" for elseer paid monthly { eligible when true  amount = 1 }
+program h "户" for household paid monthly { eligible when true  amount = 3 }
+choice a when true, h when true
+)");
+  EXPECT_NE(d.find("elseer"), std::string::npos) << d;
+  EXPECT_EQ(d.find("the options of a choice are decided for the same kind of record"), std::string::npos) << d;
+}

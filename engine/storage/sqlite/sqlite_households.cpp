@@ -115,7 +115,7 @@ HouseholdRepository::Put SqliteHouseholdRepository::put_in_transaction(const std
   up.bind(11, at);
   up.bind(12, seq);
   up.exec();
-  s_.sqlite_ledger().add_group_row(group_name_households(seq), household_version_digest(id, version + 1, hash, by, at));
+  s_.sqlite_ledger().add_group_row(group_name_households(seq), household_version_digest(id, version + 1, hash, import_id, by, at));
   SQLite::Statement& mem =
       statement(member_, "INSERT INTO members(household_id, member_id, relation, birth_date, id_number, disability_grade, name) "
                          "VALUES (?, ?, ?, ?, ?, ?, ?)");

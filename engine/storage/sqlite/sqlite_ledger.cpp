@@ -8,8 +8,13 @@
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
+#include <filesystem>
+#include <initializer_list>
+#include <nlohmann/json.hpp>
+#include <set>
 
 #include "engine/base/sha256.hpp"
+#include "engine/storage/household_repository.hpp"
 #include "engine/storage/sqlite/sqlite_storage.hpp"
 
 namespace entitle {
@@ -54,6 +59,63 @@ void canon_column(Canon& c, const SQLite::Column& col) {
   }
 }
 
+const char* type_name(int type) {
+  switch (type) {
+    case SQLITE_INTEGER: return "整数 (INTEGER)";
+    case SQLITE_TEXT: return "文字 (TEXT)";
+    case SQLITE_NULL: return "空 (NULL)";
+    case SQLITE_FLOAT: return "浮点数 (REAL)";
+    default: return "二进制 (BLOB)";
+  }
+}
+
+/// The first of `expected` (column index, SQLite type) whose value in the current row is of another type, said.
+std::optional<std::string> mistyped(SQLite::Statement& row, std::initializer_list<std::pair<int, int>> expected) {
+  for (auto [index, type] : expected) {
+    const SQLite::Column col = row.getColumn(index);
+    if (col.getType() != type)
+      return std::string("列 ") + col.getName() + " 应为" + type_name(type) + "，存储的是" + type_name(col.getType()) +
+             " (column " + col.getName() + " holds a value of another type than entitle writes: edited outside entitle)";
+  }
+  return std::nullopt;
+}
+
+/// Where the search columns of a current household row (region, township, area, member_count) disagree with its
+/// record, what differs: they are derived from the record when it is stored, and township decides who may see it.
+std::optional<std::string> search_columns_disagree(const std::string& record, const SQLite::Column& region,
+                                                   const SQLite::Column& township, const SQLite::Column& area,
+                                                   const SQLite::Column& member_count) {
+  nlohmann::json j = nlohmann::json::parse(record, nullptr, false);
+  if (!j.is_object()) return std::string("记录不是 JSON 对象 (the stored record is not a JSON object)");
+  auto text_of = [&](const char* key) { return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string(); };
+  std::string r = text_of("region");
+  std::size_t members = j.contains("members") && j["members"].is_array() ? j["members"].size() : 0;
+  auto differs = [](const SQLite::Column& col, const std::string& want) { return col.getType() != SQLITE_TEXT || col.getString() != want; };
+  std::string what;
+  if (differs(region, r)) what = "region";
+  else if (differs(township, township_of(r))) what = "township";
+  else if (area.isNull() ? !text_of("area").empty() : differs(area, text_of("area"))) what = "area";
+  else if (member_count.getType() != SQLITE_INTEGER || member_count.getInt64() != static_cast<std::int64_t>(members)) what = "member_count";
+  if (what.empty()) return std::nullopt;
+  return "列 " + what + " 与记录不符 (column " + what + " disagrees with the record it is derived from: edited outside entitle)";
+}
+
+/// The digest of the current row of `row`, which selected RowTable `t`'s columns in order.
+std::string row_digest(SQLite::Database& db, const RowTable& t, SQLite::Statement& row) {
+  // The columns of the row as read, each with its storage class (a key stored as a BLOB is not the same row as one
+  // stored as TEXT), so the digest is of exactly what is stored.
+  Canon c(t.table);
+  for (int col = 0; col < row.getColumnCount(); ++col) canon_column(c, row.getColumn(col));
+  if (std::string(t.table) == "rulesets") {  // a rule set's standard values belong to it
+    SQLite::Statement v(db, "SELECT standard, label, region, key, valid_from, valid_until, value, cite FROM standards "
+                                 "WHERE ruleset = ? ORDER BY standard, region, key, valid_from, valid_until, value, cite, label");
+    v.bind(1, row.getColumn(0).getString());
+    while (v.executeStep())
+      for (int col = 0; col < v.getColumnCount(); ++col) canon_column(c, v.getColumn(col));
+  }
+  return c.digest();
+}
+
 std::optional<std::string> optional_text(const SQLite::Column& col) {
   if (col.isNull()) return std::nullopt;
   return col.getString();
@@ -88,9 +150,10 @@ std::string group_name_decisions(std::int64_t run, std::int64_t seq) {
 }
 
 std::string household_version_digest(const std::string& id, std::int64_t version, const std::string& record_hash,
-                                     const std::optional<std::string>& stored_by, const std::optional<std::string>& stored_at) {
+                                     std::int64_t import_id, const std::optional<std::string>& stored_by,
+                                     const std::optional<std::string>& stored_at) {
   Canon c("household_version");
-  c.text(id).integer(version).text(record_hash);
+  c.text(id).integer(version).text(record_hash).integer(import_id);
   if (stored_by) c.text(*stored_by);
   else c.null();
   if (stored_at) c.text(*stored_at);
@@ -130,10 +193,27 @@ std::string SqliteLedger::key_file() const {
 const ledger::SigningKey& SqliteLedger::key() {
   if (!key_) {
     std::string file = key_file();
-    key_ = std::make_unique<ledger::SigningKey>(file.empty() ? ledger::SigningKey::ephemeral()
-                                                             : ledger::SigningKey::load_or_create(file));
+    if (s_.read_only()) {  // an auditor's look: read the key file, never make one
+      if (file.empty()) throw StorageError("an in-memory case database has no key file");
+      key_ = std::make_unique<ledger::SigningKey>(ledger::SigningKey::load(file));
+    } else {
+      key_ = std::make_unique<ledger::SigningKey>(file.empty() ? ledger::SigningKey::ephemeral()
+                                                               : ledger::SigningKey::load_or_create(file));
+    }
   }
   return *key_;
+}
+
+void SqliteLedger::in_snapshot(const std::function<void()>& read) {
+  // A deferred read transaction: in WAL mode every read inside it sees the database as of its first read.
+  s_.db().exec("BEGIN DEFERRED");
+  try {
+    read();
+  } catch (...) {
+    s_.db().exec("ROLLBACK");
+    throw;
+  }
+  s_.db().exec("COMMIT");
 }
 
 std::string SqliteLedger::public_key() { return key().public_hex(); }
@@ -187,16 +267,7 @@ std::optional<std::string> SqliteLedger::digest_of(const std::string& subject) {
     if (t.integer_key) st.bind(1, static_cast<std::int64_t>(std::strtoll(key.c_str(), nullptr, 10)));
     else st.bind(1, key);
     if (!st.executeStep()) return std::nullopt;
-    Canon c(t.table);
-    for (int col = 0; col < st.getColumnCount(); ++col) canon_column(c, st.getColumn(col));
-    if (std::string(t.table) == "rulesets") {  // a rule set's standard values belong to it
-      SQLite::Statement v(s_.db(), "SELECT standard, label, region, key, valid_from, valid_until, value, cite FROM standards "
-                                   "WHERE ruleset = ? ORDER BY standard, region, key, valid_from, valid_until, value, cite, label");
-      v.bind(1, key);
-      while (v.executeStep())
-        for (int col = 0; col < v.getColumnCount(); ++col) canon_column(c, v.getColumn(col));
-    }
-    return c.digest();
+    return row_digest(s_.db(), t, st);
   }
   return std::nullopt;
 }
@@ -230,17 +301,23 @@ void SqliteLedger::for_each_state(const std::function<void(const LedgerState&)>&
     for (const char* table : {"households", "household_history"}) {
       bool current = std::string(table) == "households";
       SQLite::Statement st(s_.db(), std::string("SELECT ") + (current ? "id" : "household_id") +
-                                        ", version, record, record_hash, stored_by, stored_at, ledger_seq FROM " + table);
+                                        ", version, record, record_hash, import_id, stored_by, stored_at, ledger_seq" +
+                                        (current ? ", region, township, area, member_count" : "") + " FROM " + table);
       while (st.executeStep()) {
         std::string id = st.getColumn(0).getString();
         std::int64_t version = st.getColumn(1).getInt64();
         std::string record = st.getColumn(2).getString(), record_hash = st.getColumn(3).getString();
-        std::string group = st.getColumn(6).isNull() ? "households@unrecorded" : group_name_households(st.getColumn(6).getInt64());
+        std::string group = st.getColumn(7).isNull() ? "households@unrecorded" : group_name_households(st.getColumn(7).getInt64());
+        std::string row = "表 " + std::string(table) + " 中户 " + id + " 第 " + std::to_string(version) + " 版";
         if (sha256_hex(record) != record_hash)
-          anomaly({group, "表 " + std::string(table) + " 中户 " + id + " 第 " + std::to_string(version) +
-                              " 版的记录内容与其 record_hash 不符 (the record was edited: its sha256 is not its record_hash)"});
-        groups[group].add(household_version_digest(id, version, record_hash, optional_text(st.getColumn(4)),
-                                                   optional_text(st.getColumn(5))));
+          anomaly({group, row + "的记录内容与其 record_hash 不符 (the record was edited: its sha256 is not its record_hash)"});
+        if (auto wrong = mistyped(st, {{0, SQLITE_TEXT}, {1, SQLITE_INTEGER}, {2, SQLITE_TEXT}, {3, SQLITE_TEXT}, {4, SQLITE_INTEGER}}))
+          anomaly({group, row + "：" + *wrong});
+        if (current)
+          if (auto wrong = search_columns_disagree(record, st.getColumn(8), st.getColumn(9), st.getColumn(10), st.getColumn(11)))
+            anomaly({group, row + "：" + *wrong});
+        groups[group].add(household_version_digest(id, version, record_hash, st.getColumn(4).getInt64(),
+                                                   optional_text(st.getColumn(5)), optional_text(st.getColumn(6))));
       }
     }
     for (auto& [name, g] : groups) {
@@ -267,9 +344,14 @@ void SqliteLedger::for_each_state(const std::function<void(const LedgerState&)>&
     while (rh.executeStep()) {
       std::int64_t run = rh.getColumn(0).getInt64();
       std::string hh = rh.getColumn(1).getString();
+      if (auto wrong = mistyped(rh, {{0, SQLITE_INTEGER}, {1, SQLITE_TEXT}, {2, SQLITE_TEXT}}))
+        anomaly({"decisions:" + std::to_string(run) + "@" + (rh.getColumn(4).isNull() ? "unrecorded" : rh.getColumn(4).getString()),
+                 "表 run_households 中运行 " + std::to_string(run) + "、户 " + hh + "：" + *wrong});
       while (d_more && decision_key_before(run, hh)) orphan(), d_more = d.executeStep();
       std::vector<std::string> decisions;
       while (d_more && d.getColumn(0).getInt64() == run && d.getColumn(1).getString() == hh) {
+        if (auto wrong = mistyped(d, {{0, SQLITE_INTEGER}, {1, SQLITE_TEXT}}))
+          anomaly({"decisions:" + std::to_string(run) + "@unrecorded", "表 decisions 中运行 " + std::to_string(run) + "、户 " + hh + "：" + *wrong});
         Canon c("decision");
         for (int col = 2; col < d.getColumnCount(); ++col) canon_column(c, d.getColumn(col));
         decisions.push_back(c.bytes());
@@ -286,11 +368,22 @@ void SqliteLedger::for_each_state(const std::function<void(const LedgerState&)>&
     }
   }
   // Rows that are subjects of their own.
+  // Rows that are subjects of their own: every row as read (never looked up again by its key, so a second row whose key
+  // reads the same, stored as another type, is not hidden behind the first).
   for (const RowTable& t : kRowTables) {
-    SQLite::Statement keys(s_.db(), std::string("SELECT ") + t.key + " FROM " + t.table + " ORDER BY " + t.key);
-    while (keys.executeStep()) {
-      std::string subject = t.prefix + keys.getColumn(0).getString();
-      each({subject, digest_of(subject).value_or("absent"), std::string("表 ") + t.table + " 中 " + t.key + " = " + keys.getColumn(0).getString()});
+    SQLite::Statement rows(s_.db(), std::string("SELECT ") + t.columns + " FROM " + t.table + " ORDER BY " + t.key);
+    std::set<std::string> seen;
+    while (rows.executeStep()) {
+      std::string key = rows.getColumn(0).getString(), subject = t.prefix + key;
+      std::string where = std::string("表 ") + t.table + " 中 " + t.key + " = " + key;
+      int want = t.integer_key ? SQLITE_INTEGER : SQLITE_TEXT;
+      if (rows.getColumn(0).getType() != want)
+        anomaly({subject, where + "：" + *mistyped(rows, {{0, want}})});
+      if (!seen.insert(subject).second) {
+        anomaly({subject, where + "：同一键有两行，其中一行是在账本之外写入的 (two rows with this key: one was inserted outside entitle)"});
+        continue;
+      }
+      each({subject, row_digest(s_.db(), t, rows), where});
     }
   }
 }
@@ -304,12 +397,19 @@ void SqliteLedger::genesis() {
     if (st.executeStep()) any = true;
   }
   if (!any) return;
+  // A database with content but no ledger, beside a key file of its own: either its ledger was removed (to have a new
+  // first entry sign whatever is stored now) or the file was replaced. Never sign that.
+  if (std::string beside = s_.path() + ".ledger-key"; !s_.path().empty() && std::filesystem::exists(beside))
+    throw StorageError("案件数据库 '" + s_.path() + "' 有内容但没有账本，而它旁边已有账本密钥文件 '" + beside +
+                       "'：账本可能被删除了；不会为现有内容签名，请向审计人员报告 (the case database has content but no ledger, while a "
+                       "ledger key file exists beside it: its ledger may have been removed; entitle will not sign what is stored now — "
+                       "report this to the auditors)");
   s_.db().exec("UPDATE households SET ledger_seq = 1; UPDATE household_history SET ledger_seq = 1; UPDATE run_households SET ledger_seq = 1");
   std::vector<ledger::LedgerItem> items;
   for_each_state([&](const LedgerState& st) { items.push_back({st.subject, st.digest}); }, [](const LedgerAnomaly&) {});
   seq_ = 1;
   std::string saved = actor_;
-  actor_ = "entitle (schema 4: the ledger begins with everything stored before it)";
+  actor_ = kGenesisActor;
   append(std::move(items));
   actor_ = saved;
 }

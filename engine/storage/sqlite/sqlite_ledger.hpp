@@ -38,6 +38,7 @@ public:
   void genesis();
 
   void set_actor(const std::string& actor) override { actor_ = actor; }
+  void in_snapshot(const std::function<void()>& read) override;
   void for_each_entry(const std::function<void(const LedgerEntry&)>& each) override;
   void for_each_state(const std::function<void(const LedgerState&)>& each,
                       const std::function<void(const LedgerAnomaly&)>& anomaly) override;
@@ -61,7 +62,8 @@ private:
 
 /// The digest of one household version row (current or in history), as written and as verified.
 std::string household_version_digest(const std::string& id, std::int64_t version, const std::string& record_hash,
-                                     const std::optional<std::string>& stored_by, const std::optional<std::string>& stored_at);
+                                     std::int64_t import_id, const std::optional<std::string>& stored_by,
+                                     const std::optional<std::string>& stored_at);
 
 /// The digest of a household finished in a run with its decisions, each given as its canonical bytes
 /// (Canon("decision") over the decision columns in order: period, program, eligible, amount, per, members, missing,

@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <vector>
 
 #include "engine/storage/sqlite/sqlite_audit_log.hpp"
@@ -234,11 +235,17 @@ ALTER TABLE run_households ADD COLUMN ledger_seq INTEGER;
 
 }  // namespace
 
-SqliteStorage::SqliteStorage(const std::string& path, int upgrade_to) : path_(path) {
+SqliteStorage::SqliteStorage(const std::string& path, int upgrade_to, Access access) : path_(path), access_(access) {
+  if (access == Access::ReadOnly && !std::filesystem::exists(path))
+    throw StorageError("案件数据库 '" + path + "' 不存在 (there is no case database at '" + path + "')");
   try {
-    db_ = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-    db_->exec("PRAGMA journal_mode = WAL");
-    db_->exec("PRAGMA synchronous = NORMAL");
+    if (access == Access::ReadOnly) {
+      db_ = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READONLY);
+    } else {
+      db_ = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+      db_->exec("PRAGMA journal_mode = WAL");
+      db_->exec("PRAGMA synchronous = NORMAL");
+    }
     db_->exec("PRAGMA foreign_keys = ON");
     db_->exec("PRAGMA busy_timeout = 10000");  // the server's threads and a batch share the file: wait, do not fail
     version_ = db_->execAndGet("PRAGMA user_version").getInt();
@@ -252,8 +259,13 @@ SqliteStorage::SqliteStorage(const std::string& path, int upgrade_to) : path_(pa
     throw StorageError("the case database '" + path + "' has schema version " + std::to_string(version_) +
                        ", newer than this entitle understands (" + std::to_string(kSchemaVersion) +
                        "); use a newer entitle");
+  if (access == Access::ReadOnly && version_ < 4)
+    throw StorageError("案件数据库 '" + path + "' 的结构版本为 " + std::to_string(version_) +
+                       "，还没有账本；用 entitle 的其他命令打开一次即可升级并开始记账 (the case database '" + path +
+                       "' has schema version " + std::to_string(version_) +
+                       " and no ledger yet: any other entitle command that opens it upgrades it and starts the ledger)");
   ledger_ = std::make_unique<SqliteLedger>(*this);
-  migrate(std::min(upgrade_to, kSchemaVersion));
+  if (access == Access::ReadWrite) migrate(std::min(upgrade_to, kSchemaVersion));
   households_ = std::make_unique<SqliteHouseholdRepository>(*this);
   runs_ = std::make_unique<SqliteRunRepository>(*this);
   rulesets_ = std::make_unique<SqliteRulesetRepository>(*this);

@@ -22,9 +22,11 @@ class SqliteLedger;
 class SqliteStorage final : public Storage {
 public:
   static constexpr int kSchemaVersion = 4;
+  /// ReadOnly: an existing file, opened read-only; no upgrade, no key file created (open_storage_to_audit).
+  enum class Access { ReadWrite, ReadOnly };
   /// Opens `path` (creating it when absent) and upgrades an older schema; a newer one is refused by name.
   /// `upgrade_to` (tests only) stops the upgrade at an older version, to make a database as an older entitle did.
-  explicit SqliteStorage(const std::string& path, int upgrade_to = kSchemaVersion);
+  explicit SqliteStorage(const std::string& path, int upgrade_to = kSchemaVersion, Access access = Access::ReadWrite);
   ~SqliteStorage() override;
 
   const std::string& location() const override { return path_; }
@@ -50,12 +52,14 @@ public:
   /// The file, and its schema version (PRAGMA user_version).
   const std::string& path() const { return path_; }
   int schema_version() const { return version_; }
+  bool read_only() const { return access_ == Access::ReadOnly; }
   /// The connection: for the SQLite repositories, and for tests that look at or damage rows with SQL.
   SQLite::Database& db() { return *db_; }
 
 private:
   void migrate(int target);
   std::string path_;
+  Access access_;
   std::unique_ptr<SQLite::Database> db_;
   int version_ = 0;
   std::unique_ptr<SqliteLedger> ledger_;

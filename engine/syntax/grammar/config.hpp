@@ -42,6 +42,8 @@ struct ParseTarget {
 /// How deep expressions may nest: brackets, `not`, unary minus, if … then … else, arguments, inline household JSON.
 /// The parser, the checker and the evaluator recurse on this depth, so it is what keeps the stack bounded.
 constexpr int kMaxNesting = 100;
-extern thread_local ParseTarget current_target;
+/// Defined here (inline) rather than extern: its initialiser is then visible everywhere, so no TLS wrapper that
+/// UndefinedBehaviorSanitizer mistakes for a null pointer is generated.
+inline thread_local ParseTarget current_target;
 
 }  // namespace entitle::grammar

@@ -7,8 +7,6 @@
 
 namespace entitle::grammar {
 
-thread_local ParseTarget current_target;
-
 bool is_reserved_word(std::string const& w) {
   static const std::set<std::string> kReserved = {
       "and", "or", "not", "if", "then", "else", "is", "in", "within", "count", "sum", "min", "max", "any",
