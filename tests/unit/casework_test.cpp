@@ -963,6 +963,10 @@ TEST(CaseDatabase, ADamagedStoredValueIsAnErrorNamingTheRowNeverANumber) {
       << amount;
   EXPECT_NE(amount.find("found '2OO.00'"), std::string::npos) << amount;
   EXPECT_NE(error_after("UPDATE decisions SET amount = '-5.00' WHERE program = 'dibao'").find("found '-5.00'"), std::string::npos);
+  // The values the mutation run found read as money: 'abc' as 0.01, '12.345' accepted with exit 0.
+  EXPECT_NE(error_after("UPDATE decisions SET amount = 'abc' WHERE program = 'dibao'").find("column amount: expected an exact amount of money"),
+            std::string::npos);
+  EXPECT_NE(error_after("UPDATE decisions SET amount = '12.345' WHERE program = 'dibao'").find("found '12.345'"), std::string::npos);
   EXPECT_NE(error_after("UPDATE decisions SET kind = 'maybe' WHERE program = 'dibao'").find("column kind"), std::string::npos);
   EXPECT_NE(error_after("UPDATE decisions SET members = '[\"P1\"' WHERE program = 'dibao'").find("column members: expected a JSON list of texts"),
             std::string::npos);
