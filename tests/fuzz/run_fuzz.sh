@@ -10,8 +10,9 @@
 # after a finding and collect them all), FUZZ_ARGS (more libFuzzer flags).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-if [ $# -lt 1 ] || ! [[ $1 =~ ^[0-9]+$ ]]; then
-  echo "usage: tests/fuzz/run_fuzz.sh SECONDS [rules|household|import ...]" >&2
+# libFuzzer reads -max_total_time=0 as "no limit", so 0 is refused rather than running for ever.
+if [ $# -lt 1 ] || ! [[ $1 =~ ^[1-9][0-9]*$ ]]; then
+  echo "usage: tests/fuzz/run_fuzz.sh SECONDS [rules|household|import ...]  (SECONDS at least 1)" >&2
   exit 2
 fi
 seconds=$1

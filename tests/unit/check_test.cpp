@@ -145,3 +145,15 @@ choice a when true, h when true
   EXPECT_NE(d.find("elseer"), std::string::npos) << d;
   EXPECT_EQ(d.find("the options of a choice are decided for the same kind of record"), std::string::npos) << d;
 }
+
+TEST(Check, ATableBoundAtTheEdgeOfExactArithmeticIsCheckedWithoutOverflow) {
+  // Found by fuzz_rules: the gap check probed bound + 1 for a bound of 9223372036854775807 and the overflow escaped.
+  std::string d = diagnostics_of(R"(
+table band (n : integer) -> integer hit unique {
+  | 9223372036854775807 | 1 |
+  | 1 .. 3              | 2 |
+}
+)");
+  EXPECT_NE(d.find("table 'band' has no row for n = 9223372036854775806 [TableGap]"), std::string::npos) << d;
+  EXPECT_EQ(d.find("too large"), std::string::npos) << d;
+}
