@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "engine/api/json_lines.hpp"
 #include "engine/base/csv.hpp"
 #include "engine/base/source.hpp"
 
@@ -314,57 +315,41 @@ bool read_records(const std::string& path, const std::function<void(RawRecord&&)
   };
   // JSON Lines are read line by line (a million households never sit in memory at once), each line at most
   // kMaxRecordBytes; a first line that is not a whole JSON value means the file is one pretty-printed object.
-  std::vector<char> buf(kMaxRecordBytes + 2);
-  std::string line, parse_error;
-  std::size_t line_no = 0;
+  JsonLinesReader reader(in, kMaxRecordBytes);
+  JsonLinesReader::Line l;
+  std::string parse_error;
   bool first = true;
-  for (;;) {
-    in.getline(buf.data(), std::streamsize(buf.size()));
-    std::size_t got = std::size_t(in.gcount());
-    if (in.fail() && !in.eof()) {  // longer than the buffer: skip the rest of the line, counting it
-      in.clear();
-      in.ignore(std::numeric_limits<std::streamsize>::max(), '\n');
-      std::uintmax_t bytes = got + std::uintmax_t(in.gcount()) - (in.eof() ? 0 : 1);  // less the newline taken
-      too_long(++line_no, bytes);
+  auto blank = [](std::string_view t) { return t.find_first_not_of(" \t\r") == std::string_view::npos; };
+  while (reader.next(l)) {
+    if (l.too_long) {
+      too_long(l.number, l.too_long);
       first = false;
-      if (in.eof()) break;
-      continue;
-    }
-    if (got == 0 && in.eof()) break;
-    line.assign(buf.data(), in.eof() ? got : got - 1);  // gcount counts the newline taken
-    ++line_no;
-    if (line.size() > kMaxRecordBytes) {
-      too_long(line_no, line.size());
-      first = false;
-      if (in.eof()) break;
       continue;
     }
     if (first) {
       first = false;
-      if (line.find_first_not_of(" \t\r") == std::string::npos || !parse_json(line, parse_error)) {
+      if (blank(l.text) || !parse_json(l.text, parse_error)) {
         if (file_bytes > kMaxRecordBytes) {  // one pretty-printed record, bounded like a line
           too_long(1, file_bytes);
           return true;
         }
-        std::stringstream rest;
-        rest << in.rdbuf();
+        std::string whole = std::string(l.text) + "\n" + reader.rest();
         RawRecord rec;
         rec.label = path + ":1";
-        rec.json = parse_json(line + "\n" + rest.str(), rec.error);
+        rec.json = parse_json(whole, rec.error);
         if (!rec.json) rec.error = "not valid JSON: " + rec.error;
         each(std::move(rec));
         return true;
       }
     }
-    if (line.find_first_not_of(" \t\r") != std::string::npos) {
+    if (!blank(l.text)) {
       RawRecord rec;
-      rec.label = path + ":" + std::to_string(line_no);
-      rec.json = parse_json(line, rec.error);
+      rec.label = path + ":" + std::to_string(l.number);
+      rec.json = parse_json(l.text, rec.error);
       if (!rec.json) rec.error = "not valid JSON: " + rec.error;
-      else rec.text = line;
+      else rec.text = std::string(l.text);
       each(std::move(rec));
     }
-    if (in.eof()) break;
   }
   return true;
 }

@@ -1,6 +1,7 @@
 // render.cpp — JSON and text renderings of a household's result and its explanation tree. Deterministic:
 // programs in declaration order, trace nodes in first-use order, no timestamps.
 #include "engine/explain/render.hpp"
+#include "engine/base/json_writer.hpp"
 #include "engine/explain/missing_words.hpp"
 #include "engine/explain/reasons.hpp"
 
@@ -114,79 +115,107 @@ std::string location(const SourceManager& sm, const SourceSpan& s) {
 
 std::string render_result_json(const ir::RuleSet& rs, const SourceManager& sm, const HouseholdResult& r, bool explain,
                                const Household* hh) {
-  json out;
-  out["household"] = r.household;
-  out["period"] = r.period;
-  out["ruleset"] = rs.hash;
-  if (std::string name = rs.region_name(r.region); !name.empty()) out["region_name"] = name;
-  json ents = json::array();
+  // Written straight into the string (no tree); the explanation's parts are small trees dumped in place.
+  std::string text;
+  text.reserve(1024);
+  JsonWriter out(text);
+  auto dump = [](const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); };
+  auto amount_or_null = [&](bool known, const Rational& a) {
+    if (known) out.string(a.to_fixed(2));
+    else out.null();
+  };
+  out.begin_object();
+  out.key("household").string(r.household);
+  out.key("period").string(r.period);
+  out.key("ruleset").string(rs.hash);
+  if (std::string name = rs.region_name(r.region); !name.empty()) out.key("region_name").string(name);
+  out.key("entitlements").begin_array();
   for (const Entitlement& e : r.entitlements) {
     const ir::ProgramDef& p = rs.programs[e.program];
-    json j;
-    j["program"] = p.name;
-    j["label"] = p.label;
-    j["eligible"] = e.eligible ? json(*e.eligible) : json(nullptr);
-    j["decision"] = decision_kind_name(e.kind);
-    if (e.eligible && *e.eligible && !e.missing.empty()) j["amount"] = nullptr;
-    else if (!e.eligible) j["amount"] = nullptr;
-    else j["amount"] = e.amount.to_fixed(2);
-    j["per"] = ir::period_name(p.period);
-    j["members"] = e.members;
+    out.begin_object();
+    out.key("program").string(p.name);
+    out.key("label").string(p.label);
+    out.key("eligible");
+    if (e.eligible) out.boolean(*e.eligible);
+    else out.null();
+    out.key("decision").string(decision_kind_name(e.kind));
+    out.key("amount");
+    amount_or_null(e.eligible && !(*e.eligible && !e.missing.empty()), e.amount);
+    out.key("per").string(ir::period_name(p.period));
+    out.key("members").strings(e.members);
     if (p.entity != rs.root_entity) {
-      json bm = json::array();
-      for (const MemberAmount& m : e.by_member) bm.push_back({{"member", m.member}, {"amount", m.amount.to_fixed(2)}});
-      j["by_member"] = bm;
+      out.key("by_member").begin_array();
+      for (const MemberAmount& m : e.by_member)
+        out.begin_object().key("member").string(m.member).key("amount").string(m.amount.to_fixed(2)).end_object();
+      out.end_array();
     }
-    if (!e.missing.empty()) j["missing"] = e.missing;
-    if (!e.exception.empty()) j["exception"] = e.exception;
-    if (!e.excluded_by.empty()) j["excluded_by"] = e.excluded_by;
-    if (!e.choice.empty())
-      j["choice"] = {{"between", e.choice}, {"amount_if_chosen", e.option_amount_known ? json(e.option_amount.to_fixed(2)) : json(nullptr)}};
-    json md = json::array();
+    if (!e.missing.empty()) out.key("missing").strings(e.missing);
+    if (!e.exception.empty()) out.key("exception").string(e.exception);
+    if (!e.excluded_by.empty()) out.key("excluded_by").string(e.excluded_by);
+    if (!e.choice.empty()) {
+      out.key("choice").begin_object().key("between").strings(e.choice).key("amount_if_chosen");
+      amount_or_null(e.option_amount_known, e.option_amount);
+      out.end_object();
+    }
+    bool any_member = false;
     for (const MemberDecision& d : e.member_decisions) {
       if (d.kind == DecisionKind::Granted || d.kind == DecisionKind::NotGranted) continue;
-      json m;
-      m["member"] = d.member;
-      m["decision"] = decision_kind_name(d.kind);
-      if (!d.excluded_by.empty()) m["excluded_by"] = d.excluded_by;
-      if (!d.choice.empty())
-        m["choice"] = {{"between", d.choice}, {"amount_if_chosen", d.amount_known ? json(d.amount.to_fixed(2)) : json(nullptr)}};
-      if (!d.missing.empty()) m["missing"] = d.missing;
-      md.push_back(m);
+      if (!any_member) out.key("member_decisions").begin_array();
+      any_member = true;
+      out.begin_object();
+      out.key("member").string(d.member);
+      out.key("decision").string(decision_kind_name(d.kind));
+      if (!d.excluded_by.empty()) out.key("excluded_by").string(d.excluded_by);
+      if (!d.choice.empty()) {
+        out.key("choice").begin_object().key("between").strings(d.choice).key("amount_if_chosen");
+        amount_or_null(d.amount_known, d.amount);
+        out.end_object();
+      }
+      if (!d.missing.empty()) out.key("missing").strings(d.missing);
+      out.end_object();
     }
-    if (!md.empty()) j["member_decisions"] = md;
-    if (!e.warnings.empty()) j["warnings"] = e.warnings;
-    if (!e.review.empty()) j["review"] = e.review;
+    if (any_member) out.end_array();
+    if (!e.warnings.empty()) out.key("warnings").strings(e.warnings);
+    if (!e.review.empty()) out.key("review").strings(e.review);
     if (e.provisional()) {
-      j["provisional"] = true;
-      json st = json::array();
+      out.key("provisional").boolean(true);
+      out.key("stale_standards").begin_array();
       for (const StaleValue& v : e.stale)
-        st.push_back({{"standard", v.standard}, {"label", v.label}, {"region", v.region}, {"key", v.key}, {"from", v.from},
-                      {"renewal", v.renewal}, {"citation", v.cite}});
-      j["stale_standards"] = st;
+        out.begin_object()
+            .key("standard").string(v.standard)
+            .key("label").string(v.label)
+            .key("region").string(v.region)
+            .key("key").string(v.key)
+            .key("from").string(v.from)
+            .key("renewal").string(v.renewal)
+            .key("citation").string(v.cite)
+            .end_object();
+      out.end_array();
     }
-    j["citation"] = p.cite;
+    out.key("citation").string(p.cite);
     if (explain) {
-      j["reasons"] = reason_sentences(rs, r, e, hh);
-      json why = json::array();
-      for (const FailedCondition& f : e.failed) why.push_back(failed_json(sm, f));
-      if (!why.empty()) j["why_not"] = why;
-      if (!e.trace_nodes.empty()) j["explanation"] = e.trace_nodes;
+      out.key("reasons").strings(reason_sentences(rs, r, e, hh));
+      if (!e.failed.empty()) {
+        out.key("why_not").begin_array();
+        for (const FailedCondition& f : e.failed) out.raw(dump(failed_json(sm, f)));
+        out.end_array();
+      }
+      if (!e.trace_nodes.empty()) {
+        out.key("explanation").begin_array();
+        for (int id : e.trace_nodes) out.integer(id);
+        out.end_array();
+      }
     }
-    ents.push_back(j);
+    out.end_object();
   }
-  out["entitlements"] = ents;
-  json errs = json::array();
+  out.end_array();
+  out.key("errors").begin_array();
   for (const EvalError& e : r.errors) {
-    json j;
-    j["program"] = e.program;
-    j["message"] = e.message;
-    json at = json::array();
-    for (const SourceSpan& s : e.spans) at.push_back(location(sm, s));
-    j["at"] = at;
-    errs.push_back(j);
+    out.begin_object().key("program").string(e.program).key("message").string(e.message).key("at").begin_array();
+    for (const SourceSpan& s : e.spans) out.string(location(sm, s));
+    out.end_array().end_object();
   }
-  out["errors"] = errs;
+  out.end_array();
   if (explain) {
     // Each rule once (with its source text and citation); nodes refer to it by name.
     json rules = json::object();
@@ -230,10 +259,11 @@ std::string render_result_json(const ir::RuleSet& rs, const SourceManager& sm, c
       j["inputs"] = n.children;
       nodes.push_back(j);
     }
-    out["explanation"] = nodes;
-    out["rules"] = rules;
+    out.key("explanation").raw(dump(nodes));
+    out.key("rules").raw(dump(rules));
   }
-  return out.dump(-1, ' ', false, json::error_handler_t::replace);
+  out.end_object();
+  return text;
 }
 
 std::string render_result_text(const ir::RuleSet& rs, const SourceManager& sm, const HouseholdResult& r, bool explain,

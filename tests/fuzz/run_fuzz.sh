@@ -25,7 +25,7 @@ done
 
 # What the engine's build needs (build.sh's list, without the test-only packages) and clang with libFuzzer.
 packages=(cmake make libboost1.74-dev libboost-date-time1.74-dev libsqlitecpp-dev libsqlite3-dev libspdlog-dev
-          libcli11-dev nlohmann-json3-dev libcpp-httplib-dev libsodium-dev pkg-config clang)
+          libcli11-dev nlohmann-json3-dev libcpp-httplib-dev libsodium-dev libsimdjson-dev pkg-config clang)
 sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
 install() {
   local missing=()

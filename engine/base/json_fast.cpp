@@ -1,0 +1,136 @@
+// json_fast.cpp — FastJsonParser: simdjson's DOM parser (run-time CPU dispatch) into a reused JsonNode, deferring to parse_json where the two
+// parsers could disagree, so the tree and every error message are parse_json's.
+#include "engine/base/json_fast.hpp"
+
+#include <simdjson.h>
+
+#include <cstring>
+
+namespace entitle {
+
+struct FastJsonParser::Impl {
+  simdjson::dom::parser parser;  // dispatches at run time to the best kernel the CPU has (AVX-512, AVX2, SSE4.2, …)
+  std::string padded;            // the document copied with simdjson's padding after it
+};
+
+namespace {
+
+using simdjson::dom::element;
+using simdjson::dom::element_type;
+
+/// Nesting parse_json allows (its TreeBuilder refuses the 65th open container).
+constexpr int kMaxDepth = 64;
+
+/// Why the fast path gives up on a document: parse_json decides it instead.
+struct Defer {};
+
+void set_scalar(JsonNode& n, JsonNode::Kind kind) {
+  n.kind = kind;
+  n.flag = false;
+  n.text.clear();
+  n.items.clear();
+  n.fields.clear();
+}
+
+void fill(element e, JsonNode& n, int depth) {
+  switch (e.type()) {
+    case element_type::OBJECT: {
+      if (depth + 1 > kMaxDepth) throw Defer{};
+      n.kind = JsonNode::Kind::Object;
+      n.flag = false;
+      n.text.clear();
+      n.items.clear();
+      std::size_t count = 0;
+      for (auto [key, value] : simdjson::dom::object(e)) {
+        if (count >= kMaxJsonKeys) throw Defer{};
+        for (std::size_t i = 0; i < count; ++i)
+          if (n.fields[i].first == key) throw Defer{};  // parse_json names the duplicate key
+        if (count == n.fields.size()) n.fields.emplace_back();
+        n.fields[count].first.assign(key.data(), key.size());
+        fill(value, n.fields[count].second, depth + 1);
+        ++count;
+      }
+      n.fields.resize(count);
+      return;
+    }
+    case element_type::ARRAY: {
+      if (depth + 1 > kMaxDepth) throw Defer{};
+      n.kind = JsonNode::Kind::Array;
+      n.flag = false;
+      n.text.clear();
+      n.fields.clear();
+      std::size_t count = 0;
+      for (element item : simdjson::dom::array(e)) {
+        if (count == n.items.size()) n.items.emplace_back();
+        fill(item, n.items[count], depth + 1);
+        ++count;
+      }
+      n.items.resize(count);
+      return;
+    }
+    case element_type::STRING: {
+      std::string_view s(e);
+      set_scalar(n, JsonNode::Kind::String);
+      n.text.assign(s.data(), s.size());
+      return;
+    }
+    // parse_json keeps an integer as its decimal text, which is what these give; a number with a fraction or an
+    // exponent keeps its source text there, which simdjson does not keep: parse_json reads those.
+    case element_type::INT64:
+      set_scalar(n, JsonNode::Kind::Number);
+      n.text = std::to_string(std::int64_t(e));
+      return;
+    case element_type::UINT64:
+      set_scalar(n, JsonNode::Kind::Number);
+      n.text = std::to_string(std::uint64_t(e));
+      return;
+    case element_type::DOUBLE:
+      throw Defer{};
+    case element_type::BOOL:
+      set_scalar(n, JsonNode::Kind::Bool);
+      n.flag = bool(e);
+      return;
+    case element_type::NULL_VALUE:
+      set_scalar(n, JsonNode::Kind::Null);
+      return;
+  }
+  throw Defer{};
+}
+
+/// Bytes the fast path leaves to parse_json: control bytes (parse_json refuses them inside strings) and \u escapes
+/// (surrogate pairs are where parsers differ most).
+bool needs_parse_json(std::string_view text) {
+  for (char c : text)
+    if (static_cast<unsigned char>(c) < 0x20) return true;
+  return text.find("\\u") != std::string_view::npos;
+}
+
+}  // namespace
+
+FastJsonParser::FastJsonParser() : impl_(std::make_unique<Impl>()) {}
+FastJsonParser::~FastJsonParser() = default;
+
+bool FastJsonParser::parse(std::string_view text, JsonNode& out, std::string& error) {
+  if (!needs_parse_json(text)) {
+    Impl& im = *impl_;
+    im.padded.assign(text.data(), text.size());
+    im.padded.append(simdjson::SIMDJSON_PADDING, ' ');
+    element root;
+    // Only an object or an array at the top: a bare scalar document is rare and parse_json words it.
+    if (!im.parser.parse(im.padded.data(), text.size(), false).get(root) &&
+        (root.type() == element_type::OBJECT || root.type() == element_type::ARRAY)) {
+      try {
+        fill(root, out, 0);
+        return true;
+      } catch (const Defer&) {
+      }
+    }
+  }
+  ++deferred_;
+  auto tree = parse_json(text, error);
+  if (!tree) return false;
+  out = std::move(*tree);
+  return true;
+}
+
+}  // namespace entitle
