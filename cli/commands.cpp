@@ -7,7 +7,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <thread>
 
+#include "engine/api/eval_stream.hpp"
 #include "engine/api/record_source.hpp"
 #include "engine/api/rules_loader.hpp"
 #include "engine/api/test_runner.hpp"
@@ -47,7 +49,7 @@ int run_check(const std::string& dir) {
 }
 
 int run_eval(const std::string& rules, const std::string& household, const std::string& period, const std::string& format,
-             bool explain, bool strict_standards) {
+             bool explain, bool strict_standards, unsigned threads) {
   auto month = Month::parse(period);
   if (!month) {
     std::cerr << "entitle: --period expects a month YYYY-MM, found '" << period << "'\n";
@@ -62,35 +64,32 @@ int run_eval(const std::string& rules, const std::string& household, const std::
     std::cerr << "entitle: the rules in " << rules << " have errors (" << summary(loaded->diagnostics) << "); nothing evaluated\n";
     return 2;
   }
-  const ir::RuleSet& rs = *loaded->rules;
-  Evaluator ev(rs);
+  Evaluator ev(*loaded->rules);
   ev.set_strict_standards(strict_standards);
-  std::size_t good = 0, bad = 0, with_errors = 0;
+  EvalStreamOptions options;
+  options.month = *month;
+  options.explain = explain;
+  options.format = format == "json" ? ResultFormat::Json : ResultFormat::Text;
+  options.threads = threads > 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
   // Records are checked against the month evaluated too: nobody born after it, no payment begun after it.
-  bool readable = load_household_file(
-      household, rs, LoadOptions::evaluating(*month),
-      [&](const Household& hh) {
-        HouseholdResult r = ev.evaluate(hh, *month, explain);
-        if (!r.errors.empty()) ++with_errors;
-        ++good;
-        if (format == "json") std::cout << render_result_json(rs, loaded->sources, r, explain, &hh) << '\n';
-        else std::cout << render_result_text(rs, loaded->sources, r, explain, &hh) << '\n';
-      },
-      [&](const InputError& e) {
-        ++bad;
-        std::cerr << "entitle: " << e.to_string() << '\n';
-      });
+  options.load = LoadOptions::evaluating(*month);
+  EvalStreamCounts counts;
+  std::ios::sync_with_stdio(false);
+  bool readable = eval_household_file(household, *loaded, ev, options, std::cout, [&](const InputError& e) {
+    std::cerr << "entitle: " << e.to_string() << '\n';
+  }, counts);
+  std::cout.flush();
   if (!readable) {
     std::cerr << "entitle: cannot read household file '" << household << "'\n";
     return 2;
   }
-  spdlog::info("evaluated {} household(s); {} bad record(s)", good, bad);
-  if (bad > 0) {
-    std::cerr << "entitle: 家庭记录中有 " << bad << " 处问题，有问题的家庭未评估 (" << bad
+  spdlog::info("evaluated {} household(s); {} bad record(s)", counts.households, counts.problems);
+  if (counts.problems > 0) {
+    std::cerr << "entitle: 家庭记录中有 " << counts.problems << " 处问题，有问题的家庭未评估 (" << counts.problems
               << " problem(s) in the household records; those households were not evaluated)\n";
     return 2;
   }
-  return with_errors > 0 ? 1 : 0;
+  return counts.with_errors > 0 ? 1 : 0;
 }
 
 int run_test(const std::string& dir) {

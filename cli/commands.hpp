@@ -6,7 +6,7 @@ namespace entitle::cli {
 
 int run_check(const std::string& dir);
 int run_eval(const std::string& rules, const std::string& household, const std::string& period, const std::string& format,
-             bool explain, bool strict_standards = false);
+             bool explain, bool strict_standards = false, unsigned threads = 0);
 int run_test(const std::string& dir);
 int run_doc(const std::string& dir, const std::string& out_dir);
 

@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
 
   std::string rules, household, period, format = "json";
   bool explain = false, strict_standards = false;
+  unsigned e_threads = 0;
   auto* eval = app.add_subcommand("eval", "evaluate households for a month");
   eval->add_option("--rules", rules, "rule-set directory")->required();
   eval->add_option("--household", household, "a JSON household, or JSON Lines (one per line)")->required();
@@ -36,6 +37,7 @@ int main(int argc, char** argv) {
   eval->add_flag("--explain", explain, "include the explanation tree and why programs were not granted");
   eval->add_flag("--strict-standards", strict_standards,
                  "treat a standard value used past its declared renewal as unknown (undetermined) instead of provisional");
+  eval->add_option("--threads", e_threads, "worker threads for a JSON Lines file (default: all cores); output order is the file's");
 
   std::string test_dir;
   auto* test = app.add_subcommand("test", "run the tests written in a rule set and report rule coverage");
@@ -164,7 +166,7 @@ int main(int argc, char** argv) {
 
   try {
     if (*check) return entitle::cli::run_check(check_dir);
-    if (*eval) return entitle::cli::run_eval(rules, household, period, format, explain, strict_standards);
+    if (*eval) return entitle::cli::run_eval(rules, household, period, format, explain, strict_standards, e_threads);
     if (*doc) return entitle::cli::run_doc(doc_dir, doc_out);
     if (*imp) return entitle::cli::run_import(imp_file, imp_db, imp_rules, imp_errors, imp_today);
     if (*gen) return entitle::cli::run_gen(gen_n, gen_region, gen_seed, gen_rules, gen_out, gen_db);

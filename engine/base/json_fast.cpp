@@ -97,9 +97,10 @@ void fill(element e, JsonNode& n, int depth) {
   throw Defer{};
 }
 
-/// Bytes the fast path leaves to parse_json: control bytes (parse_json refuses them inside strings) and \u escapes
-/// (surrogate pairs are where parsers differ most).
+/// Bytes the fast path leaves to parse_json: control bytes (parse_json refuses them inside strings; a line's trailing
+/// \r is only whitespace) and \u escapes (surrogate pairs are where parsers differ most).
 bool needs_parse_json(std::string_view text) {
+  while (!text.empty() && (text.back() == '\r' || text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
   for (char c : text)
     if (static_cast<unsigned char>(c) < 0x20) return true;
   return text.find("\\u") != std::string_view::npos;

@@ -64,6 +64,24 @@ contains "$tmp/mixed.err" "household \"BAD1\" (${tmp}/mixed.jsonl:2), field memb
 check "bad field named with record and line" $?
 contains "$tmp/mixed.err" "household $tmp/mixed.jsonl:3: not valid JSON"; check "broken JSON line named" $?
 
+# many households on several threads (chunks of 2,048 lines): the same bytes as on one thread, errors in file order
+# with their line numbers; Windows line ends read as the same records
+for i in $(seq 1 700); do cat "$root/rules/samples/households.jsonl"; done | grep . > "$tmp/many.jsonl"
+sed -i '2500s/.*/{"id":"BROKEN",/; 4999s/"birth_date":"[0-9-]*"/"birth_date":"1960-02-30"/' "$tmp/many.jsonl"
+"$bin" eval --rules "$root/rules" --household "$tmp/many.jsonl" --period 2026-01 --threads 1 > "$tmp/many1.out" 2> "$tmp/many1.err"
+check "many households, one bad, exit 2 on one thread" $([ $? -eq 2 ]; echo $?)
+"$bin" eval --rules "$root/rules" --household "$tmp/many.jsonl" --period 2026-01 --threads 3 > "$tmp/many3.out" 2> "$tmp/many3.err"
+check "many households, one bad, exit 2 on three threads" $([ $? -eq 2 ]; echo $?)
+cmp -s "$tmp/many1.out" "$tmp/many3.out"; check "results identical on one and three threads" $?
+cmp -s "$tmp/many1.err" "$tmp/many3.err"; check "errors identical on one and three threads" $?
+check "every good household evaluated" $([ "$(wc -l < "$tmp/many3.out")" -eq $(( $(wc -l < "$tmp/many.jsonl") - 2 )) ]; echo $?)
+contains "$tmp/many3.err" "$tmp/many.jsonl:2500: not valid JSON"; check "broken line 2500 named" $?
+contains "$tmp/many3.err" "$tmp/many.jsonl:4999), field members[P1].birth_date"; check "bad field on line 4999 named" $?
+check "errors in file order" $([ "$(grep -n 'many.jsonl:2500' "$tmp/many3.err" | cut -d: -f1)" -lt "$(grep -n 'many.jsonl:4999' "$tmp/many3.err" | cut -d: -f1)" ]; echo $?)
+sed 's/$/\r/' "$root/rules/samples/households.jsonl" > "$tmp/crlf.jsonl"
+"$bin" eval --rules "$root/rules" --household "$tmp/crlf.jsonl" --period 2021-03 > "$tmp/crlf.out" 2>/dev/null
+cmp -s "$tmp/out.jsonl" "$tmp/crlf.out"; check "CRLF line ends give the same results" $?
+
 # usage and input errors
 "$bin" eval --rules "$root/rules" --household "$tmp/none.json" --period 2021-03 > /dev/null 2> "$tmp/e"; rc=$?
 check "missing household file is exit 2" $([ $rc -eq 2 ]; echo $?)
