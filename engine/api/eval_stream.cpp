@@ -63,8 +63,8 @@ public:
     const ir::RuleSet& rs = *rules_.rules;
     if (!r.errors.empty()) ++counts.with_errors;
     ++counts.households;
-    out += o_.format == ResultFormat::Json ? render_result_json(rs, rules_.sources, r, o_.explain, &hh)
-                                           : render_result_text(rs, rules_.sources, r, o_.explain, &hh);
+    if (o_.format == ResultFormat::Json) append_result_json(out, rs, rules_.sources, r, o_.explain, &hh);
+    else out += render_result_text(rs, rules_.sources, r, o_.explain, &hh);
     out += '\n';
   }
 
@@ -93,8 +93,6 @@ public:
       }
       render(hh, ev_.evaluate(hh, o_.month, o_.explain, nullptr, w.scratch), c.out, c.counts);
     }
-    c.text.clear();
-    c.text.shrink_to_fit();
   }
 
   std::string path_;
@@ -118,25 +116,25 @@ public:
     for (auto& t : workers_) t.join();
   }
   /// Hands a chunk to the workers; first writes out finished chunks while too many are in flight.
-  void submit(std::unique_ptr<Chunk> chunk, const std::function<void(Chunk&)>& flush) {
+  void submit(std::unique_ptr<Chunk> chunk, const std::function<void(std::unique_ptr<Chunk>)>& flush) {
     std::unique_lock<std::mutex> lock(mu_);
     while (in_flight_.size() >= 4 * workers_.size()) flush_front(lock, flush);
     in_flight_.push_back(std::move(chunk));
     todo_.push_back(in_flight_.back().get());
     ready_.notify_one();
   }
-  void finish(const std::function<void(Chunk&)>& flush) {
+  void finish(const std::function<void(std::unique_ptr<Chunk>)>& flush) {
     std::unique_lock<std::mutex> lock(mu_);
     while (!in_flight_.empty()) flush_front(lock, flush);
   }
 
 private:
-  void flush_front(std::unique_lock<std::mutex>& lock, const std::function<void(Chunk&)>& flush) {
+  void flush_front(std::unique_lock<std::mutex>& lock, const std::function<void(std::unique_ptr<Chunk>)>& flush) {
     done_.wait(lock, [&] { return in_flight_.front()->done; });
     std::unique_ptr<Chunk> c = std::move(in_flight_.front());
     in_flight_.pop_front();
     lock.unlock();
-    flush(*c);
+    flush(std::move(c));
     lock.lock();
   }
   void work() {
@@ -197,26 +195,44 @@ bool eval_household_file(const std::string& path, const LoadedRules& rules, cons
   JsonLinesReader::Line line;
   bool first = true;
 
-  auto flush = [&](Chunk& c) {
-    out.write(c.out.data(), std::streamsize(c.out.size()));
-    for (const InputError& e : c.errors) on_error(e);
-    counts.households += c.counts.households;
-    counts.with_errors += c.counts.with_errors;
-    counts.problems += c.counts.problems;
+  // Written chunks go back to a free list with their buffers, so a steady run allocates no new chunk memory.
+  std::mutex spare_mu;
+  std::vector<std::unique_ptr<Chunk>> spare;
+  auto flush = [&](std::unique_ptr<Chunk> c) {
+    out.write(c->out.data(), std::streamsize(c->out.size()));
+    for (const InputError& e : c->errors) on_error(e);
+    counts.households += c->counts.households;
+    counts.with_errors += c->counts.with_errors;
+    counts.problems += c->counts.problems;
+    c->text.clear();
+    c->lines.clear();
+    c->out.clear();
+    c->errors.clear();
+    c->counts = {};
+    c->done = false;
+    std::lock_guard<std::mutex> lock(spare_mu);
+    spare.push_back(std::move(c));
+  };
+  auto fresh_chunk = [&] {
+    std::lock_guard<std::mutex> lock(spare_mu);
+    if (spare.empty()) return std::make_unique<Chunk>();
+    std::unique_ptr<Chunk> c = std::move(spare.back());
+    spare.pop_back();
+    return c;
   };
   std::unique_ptr<Pipeline> pipeline;
   if (options.threads > 1) pipeline = std::make_unique<Pipeline>(session, options.threads);
   WorkerState inline_state;  // threads == 1: chunks are processed here
-  auto chunk = std::make_unique<Chunk>();
+  auto chunk = fresh_chunk();
   auto hand_over = [&] {
     if (chunk->lines.empty()) return;
     if (pipeline) {
       pipeline->submit(std::move(chunk), flush);
     } else {
       session.process(*chunk, inline_state);
-      flush(*chunk);
+      flush(std::move(chunk));
     }
-    chunk = std::make_unique<Chunk>();
+    chunk = fresh_chunk();
   };
   while (reader.next(line)) {
     if (first && !line.too_long) {

@@ -115,9 +115,15 @@ std::string location(const SourceManager& sm, const SourceSpan& s) {
 
 std::string render_result_json(const ir::RuleSet& rs, const SourceManager& sm, const HouseholdResult& r, bool explain,
                                const Household* hh) {
-  // Written straight into the string (no tree); the explanation's parts are small trees dumped in place.
   std::string text;
   text.reserve(1024);
+  append_result_json(text, rs, sm, r, explain, hh);
+  return text;
+}
+
+void append_result_json(std::string& text, const ir::RuleSet& rs, const SourceManager& sm, const HouseholdResult& r,
+                        bool explain, const Household* hh) {
+  // Written straight into the string (no tree); the explanation's parts are small trees dumped in place.
   JsonWriter out(text);
   auto dump = [](const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); };
   auto amount_or_null = [&](bool known, const Rational& a) {
@@ -263,7 +269,6 @@ std::string render_result_json(const ir::RuleSet& rs, const SourceManager& sm, c
     out.key("rules").raw(dump(rules));
   }
   out.end_object();
-  return text;
 }
 
 std::string render_result_text(const ir::RuleSet& rs, const SourceManager& sm, const HouseholdResult& r, bool explain,

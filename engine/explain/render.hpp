@@ -16,6 +16,9 @@ namespace entitle {
 /// (without it, by the names the result carries, else by id); without `explain` it changes nothing.
 std::string render_result_json(const ir::RuleSet& rs, const SourceManager& sm, const HouseholdResult& r, bool explain,
                                const Household* hh = nullptr);
+/// The same, appended to `out` (bulk output: no string per result).
+void append_result_json(std::string& out, const ir::RuleSet& rs, const SourceManager& sm, const HouseholdResult& r,
+                        bool explain, const Household* hh = nullptr);
 
 /// A readable report; with `explain`, each program's reasons as sentences (each over the conditions it says, in
 /// code form with their place in the rules) and the explanation tree with rules, citations, standards and facts.
