@@ -80,10 +80,12 @@ case "${1:-}" in
     ctest --test-dir build/test --output-on-failure -j"$(nproc)"
     ;;
   bench)
-    PACKAGES+=(time bc)
+    PACKAGES+=(time bc nodejs)
     install_missing
     build build/release Release
     bash tests/bench/run_bench.sh build/release
+    # The race of issue 10: toy rule set, JSON Lines → results, entitle eval against plain JavaScript (node).
+    bash tests/bench/run_toy_bench.sh build/release
     bash tests/bench/run_batch_bench.sh build/release "${2:-1000000}"
     # HTTP load: 50 concurrent keep-alive clients against `entitle serve` (--threads 8, then 64); $3 calculations each (default 100).
     bash tests/bench/run_load_bench.sh build/release 50 "${3:-100}"

@@ -113,6 +113,24 @@ std::string expected_type(const ir::RuleSet& rs, const ir::Type& t) {
   }
 }
 
+/// A field's path ("members[P2].birth_date"), joined from its record's path and the field's name on first use.
+struct FieldPath {
+  FieldPath(const std::string& parent, const std::string& name) : parent(parent), name(name) {}
+  const std::string& parent;
+  const std::string& name;
+  const std::string& str() const {
+    if (!made) {
+      joined = parent.empty() ? name : parent + "." + name;
+      made = true;
+    }
+    return joined;
+  }
+
+private:
+  mutable std::string joined;
+  mutable bool made = false;
+};
+
 class Loader {
 public:
   Loader(const ir::RuleSet& rs, Household& hh, std::vector<InputError>& errors, std::string label, const LoadOptions& options)
@@ -142,16 +160,30 @@ private:
       inst.fields.assign(ent.fields.size(), Value::missing(&kAbsent));
       inst.present.assign(ent.fields.size(), false);
     }
-    for (const auto& [key, _] : obj.fields)
-      if (ent.find_field(key) < 0) {
-        std::string known;
-        for (const auto& f : ent.fields) known += (known.empty() ? "" : ", ") + f.name;
-        fail(join(path, key), "未知字段 “" + clip_text(key) + "” (unknown field '" + clip_text(key) + "'; " + ent.name + " has: " + known + ")");
+    // One pass over the record's keys: each to its field (an unknown key is an error), so every field below finds
+    // its value without searching the object again.
+    constexpr std::size_t kInline = 64;
+    const JsonNode* inline_slots[kInline] = {};
+    std::vector<const JsonNode*> heap_slots;
+    const JsonNode** slot = inline_slots;
+    if (ent.fields.size() > kInline) {
+      heap_slots.assign(ent.fields.size(), nullptr);
+      slot = heap_slots.data();
+    }
+    for (const auto& [key, value] : obj.fields) {
+      int f = ent.find_field(key);
+      if (f >= 0) {
+        slot[f] = &value;
+        continue;
       }
+      std::string known;
+      for (const auto& fd : ent.fields) known += (known.empty() ? "" : ", ") + fd.name;
+      fail(join(path, key), "未知字段 “" + clip_text(key) + "” (unknown field '" + clip_text(key) + "'; " + ent.name + " has: " + known + ")");
+    }
     for (std::size_t f = 0; f < ent.fields.size(); ++f) {
       const ir::FieldDef& fd = ent.fields[f];
-      const JsonNode* v = obj.find(fd.name);
-      std::string fpath = join(path, fd.name);
+      const JsonNode* v = slot[f];
+      FieldPath fpath{path, fd.name};  // joined only when a message or a nested record needs it
       if (!v || v->kind == JsonNode::Kind::Null) {
         if (fd.type.kind == TypeKind::List && fd.optional) {
           // An optional list that is left out is empty.
@@ -160,8 +192,8 @@ private:
         } else if (fd.default_expr >= 0) {
           set(inst_index, f, default_value(fd));
         } else if (!fd.optional) {
-          fail(fpath, "缺少必填项 " + field_named(fpath, fd) + "，应为" + expected_type_zh(rs_, fd.type) +
-                          " (this required field is missing: expected " + expected_type(rs_, fd.type) + ")");
+          fail(fpath.str(), "缺少必填项 " + field_named(fpath.str(), fd) + "，应为" + expected_type_zh(rs_, fd.type) +
+                                " (this required field is missing: expected " + expected_type(rs_, fd.type) + ")");
         }
         continue;
       }
@@ -174,7 +206,7 @@ private:
 
   /// The field's declared range (`grade : integer 1..4`; money is never negative unless its range allows it), birth
   /// dates not after the month evaluated, dates not after today, months *_since not after either.
-  bool within_bounds(const ir::FieldDef& fd, const std::string& fpath, const JsonNode& written, const Value& val) {
+  bool within_bounds(const ir::FieldDef& fd, const FieldPath& fpath, const JsonNode& written, const Value& val) {
     switch (fd.type.kind) {
       case TypeKind::Integer:
       case TypeKind::Decimal:
@@ -186,7 +218,7 @@ private:
           std::string want = lo && fd.max ? " " + lo->to_string() + "–" + fd.max->to_string() + " 之间的" + what
                              : lo         ? "不小于 " + lo->to_string() + " 的" + what
                                           : "不大于 " + fd.max->to_string() + " 的" + what;
-          fail(fpath, field_path_named(fpath) + " 为 " + written.text + "，应为" + want);
+          fail(fpath.str(), field_path_named(fpath.str()) + " 为 " + written.text + "，应为" + want);
           return false;
         }
         return true;
@@ -194,11 +226,11 @@ private:
       case TypeKind::Date: {
         Date d{val.scalar};
         if (options_.month && fd.name == "birth_date" && options_.month->last_day() < d) {
-          fail(fpath, field_named(fpath, fd) + " " + d.to_string() + " 晚于评估月份 " + options_.month->to_string());
+          fail(fpath.str(), field_named(fpath.str(), fd) + " " + d.to_string() + " 晚于评估月份 " + options_.month->to_string());
           return false;
         }
         if (options_.not_after && *options_.not_after < d) {
-          fail(fpath, field_named(fpath, fd) + " " + d.to_string() + " 晚于今天 " + options_.not_after->to_string());
+          fail(fpath.str(), field_named(fpath.str(), fd) + " " + d.to_string() + " 晚于今天 " + options_.not_after->to_string());
           return false;
         }
         return true;
@@ -207,11 +239,11 @@ private:
         if (!ends_with(fd.name, "_since")) return true;
         Month m{val.scalar};
         if (options_.month && *options_.month < m) {
-          fail(fpath, field_named(fpath, fd) + " " + m.to_string() + " 晚于评估月份 " + options_.month->to_string());
+          fail(fpath.str(), field_named(fpath.str(), fd) + " " + m.to_string() + " 晚于评估月份 " + options_.month->to_string());
           return false;
         }
         if (options_.not_after && Month::of(*options_.not_after) < m) {
-          fail(fpath, field_named(fpath, fd) + " " + m.to_string() + " 晚于本月 " + Month::of(*options_.not_after).to_string() +
+          fail(fpath.str(), field_named(fpath.str(), fd) + " " + m.to_string() + " 晚于本月 " + Month::of(*options_.not_after).to_string() +
                           "（今天 " + options_.not_after->to_string() + "）");
           return false;
         }
@@ -252,9 +284,10 @@ private:
     }
   }
 
-  bool convert(const JsonNode& v, const ir::Type& t, const std::string& path, Value& out) {
+  bool convert(const JsonNode& v, const ir::Type& t, const FieldPath& field, Value& out) {
+    auto path = [&]() -> const std::string& { return field.str(); };
     auto wrong = [&]() {
-      fail(path, "应为" + expected_type_zh(rs_, t) + "，填写的是 " + describe(v) + " (expected " + expected_type(rs_, t) + ", found " +
+      fail(path(), "应为" + expected_type_zh(rs_, t) + "，填写的是 " + describe(v) + " (expected " + expected_type(rs_, t) + ", found " +
                      describe(v) + ")");
       return false;
     };
@@ -267,7 +300,7 @@ private:
         if (v.kind != JsonNode::Kind::Number) return wrong();
         auto r = Rational::parse_decimal(v.text);
         if (!r || !r->is_integer()) return wrong();
-        if (!within_number_limit(*r, path, v)) return false;
+        if (!within_number_limit(*r, path(), v)) return false;
         out = Value::number(*r);
         return true;
       }
@@ -278,15 +311,15 @@ private:
         if (!r) return wrong();
         if (t.kind == TypeKind::Money) {
           if (!r->has_at_most_decimals(2)) {
-            fail(path, "金额至多两位小数 (到分)，填写的是 " + describe(v) + " (expected at most two decimals (fen), found " + describe(v) + ")");
+            fail(path(), "金额至多两位小数 (到分)，填写的是 " + describe(v) + " (expected at most two decimals (fen), found " + describe(v) + ")");
             return false;
           }
         } else if (!r->has_at_most_decimals(kMaxDecimals)) {
-          fail(path, "数字至多 " + std::to_string(kMaxDecimals) + " 位小数，填写的是 " + describe(v) + " (expected at most " +
+          fail(path(), "数字至多 " + std::to_string(kMaxDecimals) + " 位小数，填写的是 " + describe(v) + " (expected at most " +
                          std::to_string(kMaxDecimals) + " decimals, found " + describe(v) + ")");
           return false;
         }
-        if (!within_number_limit(*r, path, v)) return false;
+        if (!within_number_limit(*r, path(), v)) return false;
         out = Value::number(*r);
         return true;
       }
@@ -305,7 +338,7 @@ private:
       case TypeKind::Text:
         if (v.kind != JsonNode::Kind::String) return wrong();
         if (v.text.size() > kMaxTextBytes) {
-          fail(path, "文字过长：" + std::to_string(v.text.size()) + " 字节，至多 " + std::to_string(kMaxTextBytes) + " 字节，填写的是 " + describe(v) +
+          fail(path(), "文字过长：" + std::to_string(v.text.size()) + " 字节，至多 " + std::to_string(kMaxTextBytes) + " 字节，填写的是 " + describe(v) +
                          " (text of " + std::to_string(v.text.size()) + " bytes; at most " + std::to_string(kMaxTextBytes) + " are allowed)");
           return false;
         }
@@ -317,12 +350,12 @@ private:
         if (v.kind != JsonNode::Kind::String) return wrong();
         EnumMatch m = match_enum(e, v.text);
         if (!m.ambiguous.empty()) {
-          fail(path, "“" + clip_text(v.text) + "”可指 " + e.name + " 的 " + named_values(e, m.ambiguous) + "，无法确定是哪一个；请改填取值名 (" +
+          fail(path(), "“" + clip_text(v.text) + "”可指 " + e.name + " 的 " + named_values(e, m.ambiguous) + "，无法确定是哪一个；请改填取值名 (" +
                          "\"" + clip_text(v.text) + "\" is ambiguous: it names " + std::to_string(m.ambiguous.size()) + " values of " + e.name + ")");
           return false;
         }
         if (m.value < 0) {
-          fail(path, "应为 " + values_with_labels(e) + "之一（取值名或中文标签），填写的是 " + describe(v) + " (expected " + expected_type(rs_, t) +
+          fail(path(), "应为 " + values_with_labels(e) + "之一（取值名或中文标签），填写的是 " + describe(v) + " (expected " + expected_type(rs_, t) +
                          ", found " + describe(v) + ")");
           return false;
         }
@@ -333,7 +366,7 @@ private:
         if (v.kind != JsonNode::Kind::Object) return wrong();
         int idx = int(hh_.instances.size());
         hh_.instances.emplace_back();
-        build(idx, t.ref, v, path);
+        build(idx, t.ref, v, path());
         out = Value::pointer(Value::Tag::Entity, &hh_.instances[idx]);
         return true;
       }
@@ -341,20 +374,26 @@ private:
         if (v.kind != JsonNode::Kind::Array) return wrong();
         // Bounded before anything is built: a household of thousands of members is a mistake, and would cost
         // every later step (import, each batch) in proportion.
-        if (path == "members" && v.items.size() > options_.max_members) {
-          fail(path, "家庭成员 " + std::to_string(v.items.size()) + " 名，超过每户至多 " + std::to_string(options_.max_members) +
+        if (path() == "members" && v.items.size() > options_.max_members) {
+          fail(path(), "家庭成员 " + std::to_string(v.items.size()) + " 名，超过每户至多 " + std::to_string(options_.max_members) +
                          " 名的上限，请核对记录 (a household may have at most " + std::to_string(options_.max_members) + " members, found " +
                          std::to_string(v.items.size()) + ")");
           return false;
         }
-        if (path != "members" && v.items.size() > kMaxListItems) {
-          fail(path, field_path_named(path) + " 有 " + std::to_string(v.items.size()) + " 项，至多 " + std::to_string(kMaxListItems) +
+        if (path() != "members" && v.items.size() > kMaxListItems) {
+          fail(path(), field_path_named(path()) + " 有 " + std::to_string(v.items.size()) + " 项，至多 " + std::to_string(kMaxListItems) +
                          " 项 (a list may have at most " + std::to_string(kMaxListItems) + " entries, found " + std::to_string(v.items.size()) + ")");
           return false;
         }
         hh_.lists.emplace_back();
         std::vector<const Instance*>& list = hh_.lists.back();
-        std::set<std::string> ids;
+        std::vector<std::string_view> ids;  // the items' ids so far: a list is at most kMaxListItems long
+        auto seen_before = [&](std::string_view id) {
+          for (std::string_view seen : ids)
+            if (seen == id) return true;
+          ids.push_back(id);
+          return false;
+        };
         // An entity whose only field is a text "id" may be written as the plain string.
         const ir::EntityDef& elem_ent = rs_.entities[t.ref];
         bool id_only = elem_ent.fields.size() == 1 && elem_ent.fields[0].name == "id" && elem_ent.fields[0].type.kind == TypeKind::Text;
@@ -370,17 +409,17 @@ private:
           }
           const JsonNode& item = *item_ptr;
           const JsonNode* id = item.kind == JsonNode::Kind::Object ? item.find("id") : nullptr;
-          std::string elem = path + "[" + (id && id->kind == JsonNode::Kind::String ? id->text : std::to_string(i)) + "]";
+          std::string elem = path() + "[" + (id && id->kind == JsonNode::Kind::String ? id->text : std::to_string(i)) + "]";
           if (item.kind != JsonNode::Kind::Object) {
             fail(elem, "应为对象 (" + rs_.entities[t.ref].name + ")，填写的是 " + describe(item) + " (expected an object (" +
                            rs_.entities[t.ref].name + "), found " + describe(item) + ")");
             continue;
           }
-          if (id && id->kind == JsonNode::Kind::String && !ids.insert(id->text).second) {
+          if (id && id->kind == JsonNode::Kind::String && seen_before(id->text)) {
             int id_field = elem_ent.find_field("id");
             std::string id_label = id_field >= 0 ? short_label(elem_ent.fields[id_field].label) : "";
-            fail(elem, (id_label.empty() ? "id" : id_label) + " \"" + clip_text(id->text) + "\" 在 " + path + " 中重复出现，应唯一 (the id \"" + clip_text(id->text) +
-                           "\" is used twice in " + path + ")");
+            fail(elem, (id_label.empty() ? "id" : id_label) + " \"" + clip_text(id->text) + "\" 在 " + path() + " 中重复出现，应唯一 (the id \"" + clip_text(id->text) +
+                           "\" is used twice in " + path() + ")");
           }
           int idx = int(hh_.instances.size());
           hh_.instances.emplace_back();
@@ -552,6 +591,17 @@ std::string InputError::to_string() const {
 
 EnumMatch match_enum(const ir::EnumDef& e, const std::string& text) {
   EnumMatch m;
+  // The common case without allocating: the text is a value's name and no other value's label.
+  int named = e.find(text);
+  if (named >= 0) {
+    bool also_a_label = false;
+    for (std::size_t i = 0; i < e.values.size() && i < e.value_labels.size() && !also_a_label; ++i)
+      also_a_label = int(i) != named && e.value_labels[i] != e.values[i] && e.value_labels[i] == text;
+    if (!also_a_label) {
+      m.value = named;
+      return m;
+    }
+  }
   std::vector<int> hits;
   int by_name = e.find(text);
   if (by_name >= 0) hits.push_back(by_name);

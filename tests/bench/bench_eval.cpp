@@ -2,7 +2,9 @@
 // households for the shipped 低保 rule set. Figures are printed by Google Benchmark; nothing is asserted.
 #include <benchmark/benchmark.h>
 
+#include <fstream>
 #include <random>
+#include <sstream>
 
 #include "engine/api/rules_loader.hpp"
 #include "engine/base/json_tree.hpp"
@@ -106,24 +108,21 @@ void run_throughput(benchmark::State& state, const ir::RuleSet& rs, unsigned see
 static void BM_Throughput(benchmark::State& state) { run_throughput(state, *rules().rules, 42); }
 BENCHMARK(BM_Throughput)->Arg(1000)->Arg(100000)->Unit(benchmark::kMillisecond);
 
-// A toy rule set of the size behind the reference figures (three programs over members' incomes and ages).
-const char* kToyRules = R"(
-enum pay_per { month, year }
-entity income { kind : text  amount : money  per : pay_per }
-entity member { id : text  relation : text  birth_date : date  incomes : optional list of income }
-entity household { id : text  region : text  area : text  members : list of member }
-define member.age : integer = age_at(member.birth_date, last_day(period))
-define member.monthly_income : money = sum of monthly(i.amount, i.per) for i in member.incomes
-define household.income : money = sum of m.monthly_income for m in members
-standard threshold : money per month { all: from 2000-01-01 1500 }
-program basic_income "基本收入" for household paid monthly { eligible when income < threshold  amount = threshold - income }
-program child_benefit "儿童补贴" for member paid monthly { eligible when member.age < 18  amount = 100 }
-program pension "养老补贴" for member paid monthly { eligible when member.age >= 60  amount = 200 }
-)";
-
+/// The toy rule set of issue 10 (tests/bench/toy/toy_programs.rules) with the library's schema and regions.
 const LoadedRules& toy_rules() {
-  static auto toy = load_rules_from_texts({{"toy.rules", kToyRules}});
-  if (!toy->rules) std::abort();
+  static auto toy = [] {
+    auto read = [](const std::string& rel) {
+      std::ifstream in(std::string(ENTITLE_SOURCE_DIR) + "/" + rel, std::ios::binary);
+      std::stringstream ss;
+      ss << in.rdbuf();
+      return std::make_pair(rel, ss.str());
+    };
+    return load_rules_from_texts({read("rules/schema.rules"), read("rules/regions.rules"), read("tests/bench/toy/toy_programs.rules")});
+  }();
+  if (!toy->rules) {
+    fprintf(stderr, "%s", render_diagnostics(toy->sources, toy->diagnostics.sorted()).c_str());
+    std::abort();
+  }
   return *toy;
 }
 
