@@ -56,14 +56,14 @@ bool blank(std::string_view t) { return t.find_first_not_of(" \t\r") == std::str
 class Session {
 public:
   Session(const std::string& path, const LoadedRules& rules, const Evaluator& ev, const EvalStreamOptions& o)
-      : path_(path), rules_(rules), ev_(ev), o_(o) {}
+      : path_(path), rules_(rules), ev_(ev), o_(o), json_(*rules.rules, rules.sources) {}
 
   /// One household's result as the chosen format renders it, then a newline.
   void render(const Household& hh, const HouseholdResult& r, std::string& out, EvalStreamCounts& counts) const {
     const ir::RuleSet& rs = *rules_.rules;
     if (!r.errors.empty()) ++counts.with_errors;
     ++counts.households;
-    if (o_.format == ResultFormat::Json) append_result_json(out, rs, rules_.sources, r, o_.explain, &hh);
+    if (o_.format == ResultFormat::Json) json_.append(out, r, o_.explain, &hh);
     else out += render_result_text(rs, rules_.sources, r, o_.explain, &hh);
     out += '\n';
   }
@@ -99,6 +99,7 @@ public:
   const LoadedRules& rules_;
   const Evaluator& ev_;
   const EvalStreamOptions& o_;
+  ResultJsonWriter json_;
 };
 
 /// The chunks in flight, oldest first, and the workers that fill them.

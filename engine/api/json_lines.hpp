@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 #include <istream>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,7 +28,8 @@ private:
   bool fill();  // reads more of the stream after what is buffered; false when nothing more came
   std::istream& in_;
   std::size_t max_;
-  std::vector<char> buf_;
+  std::unique_ptr<char[]> buf_;  // not zeroed: only what was read is looked at
+  std::size_t size_ = 0;
   std::size_t begin_ = 0, end_ = 0;
   std::size_t number_ = 0;
   bool eof_ = false;

@@ -27,6 +27,12 @@ public:
   JsonWriter& boolean(bool b) { value_start(); out_ += b ? "true" : "false"; return *this; }
   JsonWriter& null() { value_start(); out_ += "null"; return *this; }
   JsonWriter& integer(long long v) { value_start(); out_ += std::to_string(v); return *this; }
+  /// `"key":value` pairs already written as JSON text, inside the current object (a fragment made once, reused).
+  JsonWriter& fields(std::string_view pairs) {
+    separate();
+    out_ += pairs;
+    return *this;
+  }
   /// A value already written as JSON text.
   JsonWriter& raw(std::string_view json) { value_start(); out_ += json; return *this; }
   JsonWriter& strings(const std::vector<std::string>& list) {

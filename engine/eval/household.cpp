@@ -454,11 +454,18 @@ private:
       fail("members", "家庭没有成员：members 至少应有一名成员（本人, relation = self）");
       return;
     }
+    // The members' ids, and the sentence naming them, made only when a supporter or a status list needs them.
     std::set<std::string> ids;
-    std::string id_list;
-    for (const Instance* m : *members) {
-      if (!m->id.empty() && ids.insert(m->id).second) id_list += (id_list.empty() ? "" : "、") + clip_text(m->id);
-    }
+    std::string not_member;
+    auto member_ids = [&]() -> const std::set<std::string>& {
+      if (ids.empty()) {
+        std::string id_list;
+        for (const Instance* m : *members)
+          if (!m->id.empty() && ids.insert(m->id).second) id_list += (id_list.empty() ? "" : "、") + clip_text(m->id);
+        not_member = " 不是本户成员（本户成员：" + id_list + "）";
+      }
+      return ids;
+    };
     const ir::EntityDef& member = rs_.entities[root.fields[root.find_field("members")].type.ref];
     int rel = member.find_field("relation");
     bool knows_self = rel >= 0 && (member.fields[rel].type.kind == TypeKind::Text ||
@@ -485,14 +492,13 @@ private:
         fail("members", "家庭有 " + std::to_string(selves.size()) + " 名“本人”(relation = self) 成员（" + who + "），应恰有一名");
       }
     }
-    std::string not_member = " 不是本户成员（本户成员：" + id_list + "）";
     if (const auto* supporters = list_of(h, root, "supporters")) {
       for (std::size_t i = 0; i < supporters->size(); ++i) {
         const Instance* s = (*supporters)[i];
         const ir::EntityDef& se = rs_.entities[s->entity];
         int of = se.find_field("of");
         if (of < 0 || !s->present[of] || s->fields[of].tag != Value::Tag::Text) continue;
-        if (!ids.count(s->fields[of].text()))
+        if (!member_ids().count(s->fields[of].text()))
           fail(s->path + ".of", "义务人 " + std::to_string(i + 1) + " 的 of = \"" + clip_text(s->fields[of].text()) + "\"" + not_member);
       }
     }
@@ -506,7 +512,7 @@ private:
         if (!list) continue;
         std::string label = short_label(fd.label);
         for (const Instance* ref : *list)
-          if (!ids.count(ref->id))
+          if (!member_ids().count(ref->id))
             fail(ref->path, (label.empty() ? "status." + fd.name : label + " (status." + fd.name + ")") + " 中的 \"" + clip_text(ref->id) + "\"" + not_member);
       }
     }

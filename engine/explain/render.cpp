@@ -117,12 +117,31 @@ std::string render_result_json(const ir::RuleSet& rs, const SourceManager& sm, c
                                const Household* hh) {
   std::string text;
   text.reserve(1024);
-  append_result_json(text, rs, sm, r, explain, hh);
+  ResultJsonWriter(rs, sm).append(text, r, explain, hh);
   return text;
 }
 
-void append_result_json(std::string& text, const ir::RuleSet& rs, const SourceManager& sm, const HouseholdResult& r,
-                        bool explain, const Household* hh) {
+ResultJsonWriter::ResultJsonWriter(const ir::RuleSet& rs, const SourceManager& sm) : rs_(rs), sm_(sm) {
+  auto pair = [](std::string& out, const char* key, const std::string& value) {
+    if (!out.empty()) out += ',';
+    JsonWriter::append_string(out, key);
+    out += ':';
+    JsonWriter::append_string(out, value);
+  };
+  pair(ruleset_, "ruleset", rs.hash);
+  for (const ir::ProgramDef& p : rs.programs) {
+    std::string head, tail;
+    pair(head, "program", p.name);
+    pair(head, "label", p.label);
+    pair(tail, "citation", p.cite);
+    program_head_.push_back(std::move(head));
+    program_tail_.push_back(std::move(tail));
+  }
+}
+
+void ResultJsonWriter::append(std::string& text, const HouseholdResult& r, bool explain, const Household* hh) const {
+  const ir::RuleSet& rs = rs_;
+  const SourceManager& sm = sm_;
   // Written straight into the string (no tree); the explanation's parts are small trees dumped in place.
   JsonWriter out(text);
   auto dump = [](const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); };
@@ -133,14 +152,13 @@ void append_result_json(std::string& text, const ir::RuleSet& rs, const SourceMa
   out.begin_object();
   out.key("household").string(r.household);
   out.key("period").string(r.period);
-  out.key("ruleset").string(rs.hash);
+  out.fields(ruleset_);
   if (std::string name = rs.region_name(r.region); !name.empty()) out.key("region_name").string(name);
   out.key("entitlements").begin_array();
   for (const Entitlement& e : r.entitlements) {
     const ir::ProgramDef& p = rs.programs[e.program];
     out.begin_object();
-    out.key("program").string(p.name);
-    out.key("label").string(p.label);
+    out.fields(program_head_[e.program]);
     out.key("eligible");
     if (e.eligible) out.boolean(*e.eligible);
     else out.null();
@@ -198,7 +216,7 @@ void append_result_json(std::string& text, const ir::RuleSet& rs, const SourceMa
             .end_object();
       out.end_array();
     }
-    out.key("citation").string(p.cite);
+    out.fields(program_tail_[e.program]);
     if (explain) {
       out.key("reasons").strings(reason_sentences(rs, r, e, hh));
       if (!e.failed.empty()) {
