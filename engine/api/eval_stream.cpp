@@ -43,6 +43,7 @@ struct Chunk {
 struct WorkerState {
   FastJsonParser parser;
   JsonNode record;
+  Household household;
   EvalScratch scratch;
 };
 
@@ -84,7 +85,7 @@ public:
         ++c.counts.problems;
         continue;
       }
-      Household hh;
+      Household& hh = w.household;
       std::vector<InputError> errors;
       if (!load_household(rs, w.record, label, hh, errors, o_.load)) {
         c.counts.problems += errors.size();

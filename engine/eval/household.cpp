@@ -684,6 +684,7 @@ bool load_household(const ir::RuleSet& rs, const JsonNode& record, const std::st
   if (record.kind == JsonNode::Kind::Object)
     if (const JsonNode* id = record.find("id"); id && id->kind == JsonNode::Kind::String && !id->text.empty())
       label = "\"" + clip_text(id->text) + "\" (" + record_label + ")";
+  out.clear();
   Loader loader(rs, out, errors, label, options);
   loader.load_root(record);
   if (errors.size() == before && !out.instances.empty()) {

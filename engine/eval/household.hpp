@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "engine/base/json_tree.hpp"
+#include "engine/base/recycling_pool.hpp"
 #include "engine/eval/value.hpp"
 #include "engine/ir/ruleset.hpp"
 
@@ -20,9 +21,19 @@ struct Instance {
   std::vector<bool> present;
   std::string path;           // fact path, e.g. "members[P1].incomes[0]"
   std::string id;             // the record's "id" field when it has one
+  /// Empties the instance for the next record, keeping the memory of its vectors and strings.
+  void clear() {
+    entity = -1;
+    index = 0;
+    fields.clear();
+    present.clear();
+    path.clear();
+    id.clear();
+  }
 };
 
-/// Values inside point at instances, lists and texts of the same household, so it moves but never copies.
+/// Values inside point at instances, lists and texts of the same household, so it moves but never copies. Loading
+/// a record into a household that held another reuses its memory (a bulk reader keeps one per thread).
 struct Household {
   Household() = default;
   Household(const Household&) = delete;
@@ -30,12 +41,20 @@ struct Household {
   Household(Household&&) = default;
   Household& operator=(Household&&) = default;
 
-  std::deque<Instance> instances;  // [0] is the household; addresses are stable
-  std::deque<std::vector<const Instance*>> lists;
-  std::deque<std::string> texts;
+  RecyclingPool<Instance> instances;  // [0] is the household; addresses are stable
+  RecyclingPool<std::vector<const Instance*>> lists;
+  RecyclingPool<std::string> texts;
   std::string id;
   std::string region;
   const Instance& root() const { return instances.front(); }
+  /// Forgets the record (load_household starts with this), keeping the memory for the next one.
+  void clear() {
+    instances.clear();
+    lists.clear();
+    texts.clear();
+    id.clear();
+    region.clear();
+  }
 };
 
 /// A problem with an input record.
@@ -80,7 +99,8 @@ struct LoadOptions {
   }
 };
 
-/// Builds a household from a parsed JSON record. Returns false and fills `errors` when the record is invalid.
+/// Builds a household from a parsed JSON record (`out` is cleared first, its memory reused). Returns false and fills
+/// `errors` when the record is invalid.
 bool load_household(const ir::RuleSet& rs, const JsonNode& record, const std::string& record_label, Household& out,
                     std::vector<InputError>& errors, const LoadOptions& options = {});
 
