@@ -26,8 +26,9 @@ public:
   /// Documents handed to parse_json so far (a measure for benchmarks and tests).
   std::uint64_t deferred() const { return deferred_; }
 
+  struct Impl;  // simdjson's parser and reused buffers (json_fast.cpp)
+
 private:
-  struct Impl;
   std::unique_ptr<Impl> impl_;
   std::uint64_t deferred_ = 0;
 };

@@ -65,6 +65,7 @@ TEST(FastJson, EdgeCasesGiveParseJsonsTreeOrError) {
            R"({"a":1,"b":[true,false,null],"c":{"d":"文字","e":-0,"f":12.50,"g":0.0}})",
            R"({"amount":"1234.56","n":123456789012345678901234567890})",
            R"({"esc":"a\"b\\c\/d\n\t","u":"\u4e2d"})",        // \u goes to parse_json
+           R"({"a":"x\\u"})", R"({"a":"x\\\u4e2d"})", R"({"a":"\\"})",  // an escaped backslash before u, then a real \u
            R"({"a":1,"a":2})",                                 // duplicate key: parse_json's message
            R"({"a":1e5})", R"({"a":1E-5})", R"({"a":01})", R"({"a":1.})", R"({"a":.5})", R"({"a":-})",
            R"({"a":tru})", R"({"a":nul})", R"({"a":"x")", R"({"a":1}})", R"({"a":1} x)", R"([1,2,])", R"({,})",
