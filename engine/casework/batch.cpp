@@ -7,7 +7,7 @@
 #include <exception>
 #include <thread>
 
-#include "engine/base/json_tree.hpp"
+#include "engine/base/json_fast.hpp"
 #include "engine/eval/evaluator.hpp"
 
 namespace entitle {
@@ -17,23 +17,32 @@ using Clock = std::chrono::steady_clock;
 // Elapsed seconds for the timing report (a duration, never an amount: double is fine here).
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }  // timing double
 
+/// What one worker thread keeps from one household to the next: the parser, the record's tree, the household and
+/// the evaluator's scratch memory.
+struct Worker {
+  FastJsonParser parser;
+  JsonNode record;
+  Household household;
+  EvalScratch scratch;
+};
+
 /// One household, every month of the range: the decisions worth storing.
-HouseholdOutcome evaluate_one(const ir::RuleSet& rs, const Evaluator& ev, EvalScratch& scratch, const StoredHousehold& row,
-                              Month from, Month to) {
+HouseholdOutcome evaluate_one(const ir::RuleSet& rs, const Evaluator& ev, Worker& w, const StoredHousehold& row, Month from,
+                              Month to) {
   HouseholdOutcome out;
   out.household_id = row.id;
   out.input_hash = row.record_hash;
   std::string error;
-  auto record = parse_json(row.record, error);
-  Household hh;
+  EvalScratch& scratch = w.scratch;
+  Household& hh = w.household;
   std::vector<InputError> errors;
-  if (!record) {
+  if (!w.parser.parse(row.record, w.record, error)) {
     out.error = "stored record is not valid JSON: " + error;
     return out;
   }
   // Nobody born, and no payment begun, after the last month of the run (a birth inside a range of months is not
   // checked month by month).
-  if (!load_household(rs, *record, "household " + row.id, hh, errors, LoadOptions::evaluating(to))) {
+  if (!load_household(rs, w.record, "household " + row.id, hh, errors, LoadOptions::evaluating(to))) {
     for (const auto& e : errors) out.error += (out.error.empty() ? "" : "; ") + e.to_string();
     return out;
   }
@@ -109,7 +118,7 @@ static BatchSummary run_batch_locked(Storage& db, const LoadedRules& rules, cons
   std::int64_t done = runs.done_count(sum.run.id);
   unsigned threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
   Evaluator ev(rs);
-  std::vector<EvalScratch> scratch(threads);
+  std::vector<Worker> workers(threads);
   long chunks = 0;
   if (progress) progress(done, total);
   // Writing chunk k−1 overlaps evaluating chunk k: the main thread writes, then joins the evaluation.
@@ -128,7 +137,7 @@ static BatchSummary run_batch_locked(Storage& db, const LoadedRules& rules, cons
     std::vector<HouseholdOutcome> outcomes(rows.size());
     std::atomic<std::size_t> next{0};
     auto work = [&](unsigned t) {
-      for (std::size_t i; (i = next++) < rows.size();) outcomes[i] = evaluate_one(rs, ev, scratch[t], rows[i], o.from, o.to);
+      for (std::size_t i; (i = next++) < rows.size();) outcomes[i] = evaluate_one(rs, ev, workers[t], rows[i], o.from, o.to);
     };
     std::vector<std::thread> pool;
     for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, t);
