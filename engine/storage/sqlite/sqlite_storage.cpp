@@ -248,6 +248,9 @@ SqliteStorage::SqliteStorage(const std::string& path, int upgrade_to, Access acc
     }
     db_->exec("PRAGMA foreign_keys = ON");
     db_->exec("PRAGMA busy_timeout = 10000");  // the server's threads and a batch share the file: wait, do not fail
+    // Page cache of up to 64 MiB per connection (SQLite's default is 2 MiB), filled only as pages are read: with a
+    // million households the indexes no longer fit 2 MiB and every insert would read its B-tree pages from disk.
+    db_->exec("PRAGMA cache_size = -65536");
     version_ = db_->execAndGet("PRAGMA user_version").getInt();
   } catch (const SQLite::Exception& e) {
     throw StorageError("cannot open the case database '" + path + "': " + e.what());
