@@ -5,6 +5,8 @@
 
 #include <condition_variable>
 #include <deque>
+#include <exception>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <mutex>
@@ -36,6 +38,7 @@ struct Chunk {
   std::string out;
   std::vector<InputError> errors;
   EvalStreamCounts counts;
+  std::exception_ptr failure;  // what a worker threw: rethrown on the reading thread, in file order
   bool done = false;
 };
 
@@ -46,11 +49,6 @@ struct WorkerState {
   Household household;
   EvalScratch scratch;
 };
-
-std::string too_long_message(std::uintmax_t bytes) {
-  return "记录有 " + std::to_string(bytes) + " 字节，超过每户记录 " + std::to_string(kMaxRecordBytes) +
-         " 字节的上限 (a household record may hold at most " + std::to_string(kMaxRecordBytes) + " bytes)";
-}
 
 bool blank(std::string_view t) { return t.find_first_not_of(" \t\r") == std::string_view::npos; }
 
@@ -75,7 +73,7 @@ public:
     for (const ChunkLine& line : c.lines) {
       std::string label = path_ + ":" + std::to_string(line.number);
       if (line.too_long) {
-        c.errors.push_back({label, "", too_long_message(line.too_long)});
+        c.errors.push_back({label, "", record_too_long_message(line.too_long)});
         ++c.counts.problems;
         continue;
       }
@@ -107,16 +105,14 @@ public:
 class Pipeline {
 public:
   Pipeline(const Session& session, unsigned threads) : session_(session) {
-    for (unsigned i = 0; i < threads; ++i) workers_.emplace_back([this] { work(); });
-  }
-  ~Pipeline() {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      stopping_ = true;
+    try {
+      for (unsigned i = 0; i < threads; ++i) workers_.emplace_back([this] { work(); });
+    } catch (...) {  // a thread could not be started: stop the ones that were, then say why
+      stop();
+      throw;
     }
-    ready_.notify_all();
-    for (auto& t : workers_) t.join();
   }
+  ~Pipeline() { stop(); }
   /// Hands a chunk to the workers; first writes out finished chunks while too many are in flight.
   void submit(std::unique_ptr<Chunk> chunk, const std::function<void(std::unique_ptr<Chunk>)>& flush) {
     std::unique_lock<std::mutex> lock(mu_);
@@ -139,8 +135,17 @@ private:
     flush(std::move(c));
     lock.lock();
   }
+  void stop() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stopping_ = true;
+    }
+    ready_.notify_all();
+    for (auto& t : workers_) t.join();
+    workers_.clear();
+  }
   void work() {
-    WorkerState state;
+    std::unique_ptr<WorkerState> state;
     std::unique_lock<std::mutex> lock(mu_);
     for (;;) {
       ready_.wait(lock, [&] { return stopping_ || !todo_.empty(); });
@@ -148,7 +153,13 @@ private:
       Chunk* c = todo_.front();
       todo_.pop_front();
       lock.unlock();
-      session_.process(*c, state);
+      try {
+        if (!state) state = std::make_unique<WorkerState>();
+        session_.process(*c, *state);
+      } catch (...) {
+        c->failure = std::current_exception();
+        state.reset();  // whatever it held may be half-built
+      }
       lock.lock();
       c->done = true;
       done_.notify_all();
@@ -201,6 +212,7 @@ bool eval_household_file(const std::string& path, const LoadedRules& rules, cons
   std::mutex spare_mu;
   std::vector<std::unique_ptr<Chunk>> spare;
   auto flush = [&](std::unique_ptr<Chunk> c) {
+    if (c->failure) std::rethrow_exception(c->failure);  // the chunks before it are written; the caller says why
     out.write(c->out.data(), std::streamsize(c->out.size()));
     for (const InputError& e : c->errors) on_error(e);
     counts.households += c->counts.households;
@@ -241,8 +253,23 @@ bool eval_household_file(const std::string& path, const LoadedRules& rules, cons
       first = false;
       std::string error;
       if (blank(line.text) || !parse_json(line.text, error)) {
-        in.close();
-        return one_at_a_time();
+        // One pretty-printed household: read from what is already in hand (FILE may be a pipe, read only once).
+        std::error_code ec;
+        std::uintmax_t file_bytes = std::filesystem::file_size(path, ec);
+        if (ec) file_bytes = 0;
+        EvalScratch scratch;
+        std::string text;
+        read_one_document(path, std::string(line.text) + "\n" + reader.rest(), file_bytes, [&](RawRecord&& rec) {
+          load_raw_record(std::move(rec), *rules.rules, options.load, [&](const Household& hh) {
+            text.clear();
+            session.render(hh, evaluator.evaluate(hh, options.month, options.explain, nullptr, scratch), text, counts);
+            out << text;
+          }, [&](const InputError& e) {
+            ++counts.problems;
+            on_error(e);
+          });
+        });
+        return true;
       }
     }
     first = false;

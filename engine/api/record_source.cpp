@@ -265,23 +265,48 @@ std::vector<std::pair<std::string, std::vector<std::string>>> csv_column_labels(
   return out;
 }
 
+std::string record_too_long_message(std::uintmax_t bytes) {
+  return "记录有 " + std::to_string(bytes) + " 字节，超过每户记录 " + std::to_string(kMaxRecordBytes) +
+         " 字节的上限 (a household record may hold at most " + std::to_string(kMaxRecordBytes) + " bytes)";
+}
+
+void read_one_document(const std::string& path, const std::string& text, std::uintmax_t file_bytes,
+                       const std::function<void(RawRecord&&)>& each) {
+  RawRecord rec;
+  rec.label = path + ":1";
+  if (file_bytes > kMaxRecordBytes || text.size() > kMaxRecordBytes + 1) {  // bounded like a line (+1: the newline added)
+    std::uintmax_t bytes = std::max<std::uintmax_t>(file_bytes, text.size() - 1);
+    rec.error = record_too_long_message(bytes);
+    each(std::move(rec));
+    return;
+  }
+  rec.json = parse_json(text, rec.error);
+  if (!rec.json) rec.error = "not valid JSON: " + rec.error;
+  each(std::move(rec));
+}
+
+void load_raw_record(RawRecord&& rec, const ir::RuleSet& rs, const LoadOptions& options,
+                     const std::function<void(const Household&)>& on_household,
+                     const std::function<void(const InputError&)>& on_error) {
+  if (!rec.json) {
+    on_error({rec.label, "", rec.error});
+    return;
+  }
+  Household hh;
+  std::vector<InputError> errors;
+  if (!load_household(rs, *rec.json, rec.label, hh, errors, options)) {
+    for (const auto& e : errors) on_error(e);
+    return;
+  }
+  on_household(hh);
+}
+
 bool load_household_file(const std::string& path, const ir::RuleSet& rs, const LoadOptions& options,
                          const std::function<void(const Household&)>& on_household,
                          const std::function<void(const InputError&)>& on_error) {
   std::string error;
-  bool ok = read_records(path, [&](RawRecord&& rec) {
-    if (!rec.json) {
-      on_error({rec.label, "", rec.error});
-      return;
-    }
-    Household hh;
-    std::vector<InputError> errors;
-    if (!load_household(rs, *rec.json, rec.label, hh, errors, options)) {
-      for (const auto& e : errors) on_error(e);
-      return;
-    }
-    on_household(hh);
-  }, error, &rs);
+  bool ok = read_records(path, [&](RawRecord&& rec) { load_raw_record(std::move(rec), rs, options, on_household, on_error); },
+                         error, &rs);
   if (ok) return true;
   bool unreadable = error.rfind("cannot read", 0) == 0;  // the caller says so; anything else is a bad part of the file
   if (!unreadable) on_error({path, "", error});
@@ -310,8 +335,7 @@ bool read_records(const std::string& path, const std::function<void(RawRecord&&)
   auto too_long = [&](std::size_t line_no, std::uintmax_t bytes) {
     RawRecord rec;
     rec.label = path + ":" + std::to_string(line_no);
-    rec.error = "记录有 " + std::to_string(bytes) + " 字节，超过每户记录 " + std::to_string(kMaxRecordBytes) +
-                " 字节的上限 (a household record may hold at most " + std::to_string(kMaxRecordBytes) + " bytes)";
+    rec.error = record_too_long_message(bytes);
     each(std::move(rec));
   };
   // JSON Lines are read line by line (a million households never sit in memory at once), each line at most
@@ -335,12 +359,7 @@ bool read_records(const std::string& path, const std::function<void(RawRecord&&)
           too_long(1, file_bytes);
           return true;
         }
-        std::string whole = std::string(l.text) + "\n" + reader.rest();
-        RawRecord rec;
-        rec.label = path + ":1";
-        rec.json = parse_json(whole, rec.error);
-        if (!rec.json) rec.error = "not valid JSON: " + rec.error;
-        each(std::move(rec));
+        read_one_document(path, std::string(l.text) + "\n" + reader.rest(), file_bytes, each);
         return true;
       }
     }

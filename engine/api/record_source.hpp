@@ -1,6 +1,7 @@
 // record_source.hpp — household files as a stream of records: JSON Lines, one JSON object, or CSV (one row per
 // member, docs/data-formats.md). Each record keeps its file:line label for error messages.
 #pragma once
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -31,6 +32,19 @@ bool read_records(const std::string& path, const std::function<void(RawRecord&&)
 bool load_household_file(const std::string& path, const ir::RuleSet& rs, const LoadOptions& options,
                          const std::function<void(const Household&)>& on_household,
                          const std::function<void(const InputError&)>& on_error);
+
+/// "记录有 N 字节，超过每户记录 1048576 字节的上限 (…)": a record longer than kMaxRecordBytes.
+std::string record_too_long_message(std::uintmax_t bytes);
+
+/// A file that is one (pretty-printed) JSON household, its whole `text` in hand: the one record, labelled FILE:1, or
+/// the error that it is not JSON or longer than a record may be (`file_bytes`: the file's size, 0 for a pipe).
+void read_one_document(const std::string& path, const std::string& text, std::uintmax_t file_bytes,
+                       const std::function<void(RawRecord&&)>& each);
+
+/// What load_household_file does with each record: its reading error, its problems, or the household.
+void load_raw_record(RawRecord&& rec, const ir::RuleSet& rs, const LoadOptions& options,
+                     const std::function<void(const Household&)>& on_household,
+                     const std::function<void(const InputError&)>& on_error);
 
 /// The CSV columns, in the documented order.
 const std::vector<std::string>& csv_columns();

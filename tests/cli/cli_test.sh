@@ -78,6 +78,13 @@ check "every good household evaluated" $([ "$(wc -l < "$tmp/many3.out")" -eq $((
 contains "$tmp/many3.err" "$tmp/many.jsonl:2500: not valid JSON"; check "broken line 2500 named" $?
 contains "$tmp/many3.err" "$tmp/many.jsonl:4999), field members[P1].birth_date"; check "bad field on line 4999 named" $?
 check "errors in file order" $([ "$(grep -n 'many.jsonl:2500' "$tmp/many3.err" | cut -d: -f1)" -lt "$(grep -n 'many.jsonl:4999' "$tmp/many3.err" | cut -d: -f1)" ]; echo $?)
+# FILE may be a pipe: JSON Lines and a single pretty-printed household read through /dev/stdin as from the file
+cat "$root/rules/samples/households.jsonl" | "$bin" eval --rules "$root/rules" --household /dev/stdin --period 2021-03 > "$tmp/pipe.out" 2>/dev/null
+cmp -s "$tmp/out.jsonl" "$tmp/pipe.out"; check "JSON Lines through a pipe" $?
+"$bin" eval --rules "$root/rules" --household "$tmp/one.json" --period 2021-03 > "$tmp/one_file.out" 2>/dev/null
+cat "$tmp/one.json" | "$bin" eval --rules "$root/rules" --household /dev/stdin --period 2021-03 > "$tmp/one_pipe.out" 2>/dev/null
+check "pretty-printed household through a pipe is evaluated" $([ -s "$tmp/one_pipe.out" ]; echo $?)
+cmp -s "$tmp/one_file.out" "$tmp/one_pipe.out"; check "… the same as from the file" $?
 sed 's/$/\r/' "$root/rules/samples/households.jsonl" > "$tmp/crlf.jsonl"
 "$bin" eval --rules "$root/rules" --household "$tmp/crlf.jsonl" --period 2021-03 > "$tmp/crlf.out" 2>/dev/null
 cmp -s "$tmp/out.jsonl" "$tmp/crlf.out"; check "CRLF line ends give the same results" $?

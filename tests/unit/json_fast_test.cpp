@@ -1,5 +1,6 @@
-// json_fast_test.cpp — FastJsonParser against parse_json: the same tree (and the same error) for hand-picked edge
-// cases, every committed fuzz input and generated records, with one parser (and one reused tree) for all of them.
+// json_fast_test.cpp — the bulk JSON path against the nlohmann one: FastJsonParser gives parse_json's tree (and error)
+// for hand-picked edge cases, every committed fuzz input and generated records, with one parser and one reused tree;
+// JsonWriter escapes strings to the bytes nlohmann's dump writes.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -7,7 +8,10 @@
 #include <random>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "engine/base/json_fast.hpp"
+#include "engine/base/json_writer.hpp"
 
 using namespace entitle;
 
@@ -118,4 +122,16 @@ TEST(FastJson, ReusingOneTreeAcrossDifferentShapesLeavesNothingBehind) {
     expect_same(fast, reused, text);
   }
   EXPECT_EQ(fast.deferred(), 0u);  // no fractions, escapes or limits here: every record took the fast path
+}
+
+TEST(JsonWriter, StringsAreEscapedAsNlohmannDumpsThem) {
+  std::vector<std::string> texts = {"", "plain", "城乡最低生活保障", "quote \" backslash \\ slash /", "\b\f\n\r\t",
+                                    std::string("nul \0 and \x01 \x1f \x7f", 17), "\xF0\x9F\x98\x80",
+                                    // not UTF-8: nlohmann replaces each bad sequence with U+FFFD, and so must we
+                                    "\xC0\xAF", "\xED\xA0\x80 surrogate", "\xF4\x90\x80\x80 too high", "cut \xE5\x9F", "\xFF"};
+  for (const std::string& t : texts) {
+    std::string ours;
+    JsonWriter::append_string(ours, t);
+    EXPECT_EQ(ours, nlohmann::json(t).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)) << t;
+  }
 }

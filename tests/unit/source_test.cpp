@@ -26,6 +26,11 @@ TEST(Source, CrLfIsOneLineBreak) {
 TEST(Source, Utf8ValidityAndWidth) {
   EXPECT_TRUE(is_valid_utf8("城乡最低生活保障"));
   EXPECT_FALSE(is_valid_utf8(std::string("\xe5\x9f", 2)));
+  // Well-formed only: overlong forms, surrogates and code points above U+10FFFF are not UTF-8.
+  EXPECT_TRUE(is_valid_utf8("\xF0\x9F\x98\x80 \xF4\x8F\xBF\xBF \xED\x9F\xBF \xEE\x80\x80"));
+  for (const char* bad : {"\xC0\xAF", "\xC1\xBF", "\xE0\x80\x80", "\xE0\x9F\xBF", "\xED\xA0\x80", "\xED\xBF\xBF",
+                          "\xF0\x80\x80\x80", "\xF4\x90\x80\x80", "\xF5\x80\x80\x80", "\xFF", "\x80"})
+    EXPECT_FALSE(is_valid_utf8(bad)) << bad;
   EXPECT_EQ(display_width("低保a"), 5u);
   EXPECT_EQ(count_code_points("低保a"), 3u);
 }
