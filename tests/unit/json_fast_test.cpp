@@ -126,7 +126,7 @@ TEST(FastJson, ReusingOneTreeAcrossDifferentShapesLeavesNothingBehind) {
 
 TEST(JsonWriter, StringsAreEscapedAsNlohmannDumpsThem) {
   std::vector<std::string> texts = {"", "plain", "城乡最低生活保障", "quote \" backslash \\ slash /", "\b\f\n\r\t",
-                                    std::string("nul \0 and \x01 \x1f \x7f", 17), "\xF0\x9F\x98\x80",
+                                    std::string("nul \0 and \x01 \x1f \x7f", sizeof("nul \0 and \x01 \x1f \x7f") - 1), "\xF0\x9F\x98\x80",
                                     // not UTF-8: nlohmann replaces each bad sequence with U+FFFD, and so must we
                                     "\xC0\xAF", "\xED\xA0\x80 surrogate", "\xF4\x90\x80\x80 too high", "cut \xE5\x9F", "\xFF"};
   for (const std::string& t : texts) {
