@@ -70,8 +70,8 @@ struct EvalScratch::Impl {
   std::vector<ProgramSlot> programs;
   std::vector<std::vector<CachedStandard>> standards;
   std::vector<const Instance*> locals;
-  std::deque<MissingSet> missing;
-  std::deque<std::vector<const Instance*>> lists;
+  RecyclingPool<MissingSet> missing;  // stable addresses; cleared per household, memory kept
+  RecyclingPool<std::vector<const Instance*>> lists;
   std::vector<int> stale_stack;
   std::vector<StaleUse> stale_uses;
   std::uint64_t trace_probes = 0;
@@ -107,6 +107,7 @@ public:
     out.household = hh_.id;
     out.region = hh_.region;
     out.period = month_.to_string();
+    out.entitlements.reserve(rs_.program_order.size());
     for (int p : rs_.program_order) out.entitlements.push_back(decide(p, out));
     out.trace = std::move(trace_);
     return out;
@@ -118,7 +119,7 @@ public:
 private:
   // ------------------------------------------------------------------ missing facts
   Value missing_fact(const std::string& fact) {
-    missing_.push_back({fact});
+    missing_.emplace_back().assign(1, fact);
     return Value::missing(&missing_.back());
   }
   Value merge_missing(const Value& a, const Value& b) {
@@ -1295,8 +1296,8 @@ private:
   std::vector<ProgramSlot>& programs_;
   std::vector<std::vector<CachedStandard>>& standards_;
   std::vector<const Instance*>& locals_;
-  std::deque<MissingSet>& missing_;
-  std::deque<std::vector<const Instance*>>& lists_;
+  RecyclingPool<MissingSet>& missing_;
+  RecyclingPool<std::vector<const Instance*>>& lists_;
   std::vector<int>& stale_stack_;
   std::vector<StaleUse>& stale_uses_;
   bool strict_stale_ = false;  // the last standard read was undetermined only because it is stale (strict mode)
