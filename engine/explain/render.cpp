@@ -241,50 +241,56 @@ void ResultJsonWriter::append(std::string& text, const HouseholdResult& r, bool 
   }
   out.end_array();
   if (explain) {
-    // Each rule once (with its source text and citation); nodes refer to it by name.
-    json rules = json::object();
-    json nodes = json::array();
+    // The explanation's nodes, then each rule once (with its source text and citation) in the order of first use;
+    // nodes refer to a rule by name.
+    std::vector<std::size_t> first_use;
+    std::set<std::string> seen;
+    out.key("explanation").begin_array();
     for (std::size_t i = 0; i < r.trace.size(); ++i) {
       const TraceNode& n = r.trace[i];
       NodeInfo ni = info(rs, n);
-      if (!rules.contains(ni.name)) {
-        json rule;
-        rule["kind"] = kind_name(n.kind);
-        rule["label"] = ni.label;
-        rule["at"] = location(sm, ni.span);
-        rule["citation"] = ni.cite;
-        if (n.kind == TraceNode::Kind::Standard) {
-          const ir::Standard& st = rs.standards[n.index];
-          rule["unit"] = std::string("per ") + ir::per_unit_name(st.per);
-        } else {
-          rule["source"] = std::string(sm.slice(ni.span));
-        }
-        rules[ni.name] = rule;
-      }
-      json j;
-      j["id"] = i;
-      j["rule"] = ni.name;
-      if (!n.subject.empty()) j[n.kind == TraceNode::Kind::Standard ? "key" : "subject"] = n.subject;
-      j["value"] = n.value;
-      if (!n.exception.empty()) j["exception"] = n.exception;
+      if (seen.insert(ni.name).second) first_use.push_back(i);
+      out.begin_object();
+      out.key("id").integer(static_cast<long long>(i));
+      out.key("rule").string(ni.name);
+      if (!n.subject.empty()) out.key(n.kind == TraceNode::Kind::Standard ? "key" : "subject").string(n.subject);
+      out.key("value").string(n.value);
+      if (!n.exception.empty()) out.key("exception").string(n.exception);
       if (n.kind == TraceNode::Kind::Standard && !n.region_code.empty()) {
-        j["region_level"] = n.region_level;
-        j["region"] = n.region_code;
-        if (std::string name = rs.region_name(n.region_code); !name.empty()) j["region_name"] = name;
-        j["effective_from"] = n.effective_from;
-        if (!n.effective_until.empty()) j["effective_until"] = n.effective_until;
-        j["value_at"] = location(sm, n.row_span);
-        j["written"] = written_text(sm, n.row_span);
-        if (!n.value_cite.empty()) j["value_citation"] = n.value_cite;
+        out.key("region_level").string(n.region_level);
+        out.key("region").string(n.region_code);
+        if (std::string name = rs.region_name(n.region_code); !name.empty()) out.key("region_name").string(name);
+        out.key("effective_from").string(n.effective_from);
+        if (!n.effective_until.empty()) out.key("effective_until").string(n.effective_until);
+        out.key("value_at").string(location(sm, n.row_span));
+        out.key("written").string(written_text(sm, n.row_span));
+        if (!n.value_cite.empty()) out.key("value_citation").string(n.value_cite);
       }
-      json facts = json::array();
-      for (const auto& [path, value] : n.facts) facts.push_back({{"fact", path}, {"value", value}});
-      if (!facts.empty()) j["facts"] = facts;
-      j["inputs"] = n.children;
-      nodes.push_back(j);
+      if (!n.facts.empty()) {
+        out.key("facts").begin_array();
+        for (const auto& [path, value] : n.facts) out.begin_object().key("fact").string(path).key("value").string(value).end_object();
+        out.end_array();
+      }
+      out.key("inputs").begin_array();
+      for (int c : n.children) out.integer(c);
+      out.end_array();
+      out.end_object();
     }
-    out.key("explanation").raw(dump(nodes));
-    out.key("rules").raw(dump(rules));
+    out.end_array();
+    out.key("rules").begin_object();
+    for (std::size_t i : first_use) {
+      const TraceNode& n = r.trace[i];
+      NodeInfo ni = info(rs, n);
+      out.key(ni.name).begin_object();
+      out.key("kind").string(kind_name(n.kind));
+      out.key("label").string(ni.label);
+      out.key("at").string(location(sm, ni.span));
+      out.key("citation").string(ni.cite);
+      if (n.kind == TraceNode::Kind::Standard) out.key("unit").string(std::string("per ") + ir::per_unit_name(rs.standards[n.index].per));
+      else out.key("source").string(sm.slice(ni.span));
+      out.end_object();
+    }
+    out.end_object();
   }
   out.end_object();
 }
