@@ -2,9 +2,12 @@
 // or undetermined with its missing facts), memoised definitions and programs, and an optional trace.
 #include "engine/eval/evaluator.hpp"
 
+#include "engine/eval/result_compare.hpp"
+
 #include <algorithm>
 #include <cstdlib>
 #include <deque>
+#include <stdexcept>
 #include <unordered_set>
 
 namespace entitle {
@@ -19,8 +22,6 @@ struct Failure {
   std::string message;
   std::vector<SourceSpan> spans;
 };
-
-const char* kLevelNames[] = {"全国 national", "省级 province", "地级 prefecture", "县级 county", "乡级 township"};
 
 struct DefSlot {
   std::uint8_t state = 0;  // 0 not computed, 1 computing, 2 done
@@ -75,11 +76,14 @@ struct EvalScratch::Impl {
   std::vector<int> stale_stack;
   std::vector<StaleUse> stale_uses;
   std::uint64_t trace_probes = 0;
+  compiled::Scratch compiled;
 };
 
 EvalScratch::EvalScratch() : impl(std::make_unique<Impl>()) {}
 EvalScratch::~EvalScratch() = default;
 std::uint64_t EvalScratch::trace_probes() const { return impl->trace_probes; }
+std::uint64_t EvalScratch::compiled_decided() const { return impl->compiled.decided; }
+std::uint64_t EvalScratch::compiled_declined() const { return impl->compiled.declined; }
 
 namespace {
 
@@ -679,7 +683,7 @@ private:
         if (tid >= 0) {
           TraceNode& tn = trace_[tid];
           std::size_t lvl = prefix.empty() ? 0 : prefix.size() == 2 ? 1 : prefix.size() == 4 ? 2 : prefix.size() == 6 ? 3 : 4;
-          tn.region_level = kLevelNames[lvl];
+          tn.region_level = kRegionLevelNames[lvl];
           tn.region_code = prefix.empty() ? "all" : prefix;
           tn.effective_from = in_force->from.to_string();
           tn.effective_until = in_force->until ? in_force->until->to_string() : "";
@@ -1326,26 +1330,17 @@ std::string format_value(const ir::RuleSet& rs, const ir::Type& type, const Valu
   return "?";
 }
 
-Evaluator::Evaluator(const ir::RuleSet& rs) : rs_(rs) {
-  for (const ir::Standard& st : rs.standards) {
-    std::vector<const ir::StandardRow*> rows;
-    for (const ir::StandardRow& row : st.rows) rows.push_back(&row);
-    std::stable_sort(rows.begin(), rows.end(), [](const ir::StandardRow* a, const ir::StandardRow* b) {
-      if (a->region.size() != b->region.size()) return a->region.size() > b->region.size();
-      return a->key > b->key;  // a row for a key before a row for any key (-1)
-    });
-    plan_.rows.push_back(std::move(rows));
-  }
-  if (rs.root_entity >= 0)
-    if (int f = rs.entities[rs.root_entity].find_field("members"); f >= 0) plan_.member_entity = rs.entities[rs.root_entity].fields[f].type.ref;
-  plan_.choices.resize(rs.programs.size());
-  plan_.top_up.assign(rs.programs.size(), false);
-  for (const ir::Combination& c : rs.combinations) {
-    if (c.kind == ir::CombinationKind::Choice)
-      for (std::size_t i = 0; i < c.programs.size(); ++i) plan_.choices[c.programs[i]].push_back({&c, int(i)});
-    if (c.kind == ir::CombinationKind::TopUp) plan_.top_up[c.programs[0]] = true;
-  }
+bool cross_check_enabled() {
+  static const bool enabled = [] {
+    const char* v = std::getenv("ENTITLE_CROSS_CHECK");
+    return v && *v && std::string(v) != "0";
+  }();
+  return enabled;
 }
+
+Evaluator::Evaluator(const ir::RuleSet& rs)
+    : rs_(rs), plan_(make_eval_plan(rs)), compiled_plan_(std::make_shared<const EvalPlan>(plan_)),
+      compiled_(std::make_shared<const compiled::CompiledRules>(rs, *compiled_plan_)) {}
 
 HouseholdResult Evaluator::evaluate(const Household& hh, Month month, bool explain, Coverage* coverage) const {
   EvalScratch scratch;
@@ -1354,6 +1349,19 @@ HouseholdResult Evaluator::evaluate(const Household& hh, Month month, bool expla
 
 HouseholdResult Evaluator::evaluate(const Household& hh, Month month, bool explain, Coverage* coverage,
                                     EvalScratch& scratch) const {
+  if (use_compiled_ && !explain && !coverage && !plan_.strict_standards) {
+    HouseholdResult out;
+    if (compiled_->evaluate(hh, month, scratch.impl->compiled, out)) {
+      if (cross_check_enabled()) {
+        Run run(rs_, plan_, hh, month, false, nullptr, *scratch.impl);
+        std::string difference = first_difference(out, run.go());
+        if (!difference.empty())
+          throw std::logic_error("the compiled form and the interpreter disagree on household " + hh.id + " in " +
+                                 month.to_string() + ": " + difference + " (compiled vs interpreted)");
+      }
+      return out;
+    }
+  }
   Run run(rs_, plan_, hh, month, explain, coverage, *scratch.impl);
   return run.go();
 }

@@ -3,6 +3,8 @@
 #include <memory>
 #include <optional>
 
+#include "engine/compile/compiled_rules.hpp"
+#include "engine/eval/eval_plan.hpp"
 #include "engine/eval/household.hpp"
 #include "engine/eval/result.hpp"
 #include "engine/ir/ruleset.hpp"
@@ -20,30 +22,25 @@ public:
   EvalScratch& operator=(const EvalScratch&) = delete;
   /// Entries compared while recording explanations with this scratch so far: a measure of work, for tests.
   std::uint64_t trace_probes() const;
+  /// Households this scratch's evaluations decided with the compiled form, and those it left to the interpreter.
+  std::uint64_t compiled_decided() const;
+  std::uint64_t compiled_declined() const;
   struct Impl;
   std::unique_ptr<Impl> impl;
 };
 
-/// What the evaluator works out once per rule set: standards' rows by specificity, each program's choices, which
-/// programs are top-ups, and the options.
-struct EvalPlan {
-  /// Per standard, its rows from the most specific region (longest code, keyed rows first) to the least.
-  std::vector<std::vector<const ir::StandardRow*>> rows;
-  /// Per program, the choices it is an option of, with its position among the options.
-  std::vector<std::vector<std::pair<const ir::Combination*, int>>> choices;
-  /// Per program, whether it is declared a top-up (a top-up of 0.00 is not granted).
-  std::vector<bool> top_up;
-  /// The entity of the household's `members` list, or -1.
-  int member_entity = -1;
-  /// Standard values used past their renewal make decisions undetermined instead of provisional.
-  bool strict_standards = false;
-};
-
+/// Decides households two ways that give the same results: the compiled form (engine/compile/) for a decision without
+/// its explanation, and the interpreter, which explains, names missing facts and reports errors in the rules. The
+/// compiled form hands every household it cannot decide exactly as the interpreter would to the interpreter;
+/// tests/unit/compiled_differential_test.cpp checks that both agree.
 class Evaluator {
 public:
   explicit Evaluator(const ir::RuleSet& rs);
   /// `--strict-standards`: a value used past its declared renewal is treated as unknown (undetermined).
   void set_strict_standards(bool strict) { plan_.strict_standards = strict; }
+  /// Whether decisions without explanation try the compiled form first (the default); off, the interpreter decides
+  /// every household (for the differential test and for measuring).
+  void set_compiled(bool on) { use_compiled_ = on; }
   /// Pure: the same rule set, household and month always give the same result. With `explain`, the result
   /// carries the explanation tree and, for programs not granted, the conditions that failed and by how much.
   HouseholdResult evaluate(const Household& hh, Month month, bool explain, Coverage* coverage = nullptr) const;
@@ -64,7 +61,14 @@ public:
 private:
   const ir::RuleSet& rs_;
   EvalPlan plan_;
+  std::shared_ptr<const EvalPlan> compiled_plan_;  // the compiled form's own copy (copies of the evaluator share it)
+  std::shared_ptr<const compiled::CompiledRules> compiled_;
+  bool use_compiled_ = true;
 };
+
+/// ENTITLE_CROSS_CHECK=1 in the environment: every household the compiled form decides is decided by the interpreter
+/// too, and a difference throws std::logic_error naming it (the unit tests run so).
+bool cross_check_enabled();
 
 /// How a value is shown in results and explanations (money with two decimals when exact, "…" when not).
 std::string format_value(const ir::RuleSet& rs, const ir::Type& type, const struct Value& v);

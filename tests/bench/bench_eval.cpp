@@ -61,16 +61,18 @@ std::string generated(std::mt19937& rng, int i) {
 
 }  // namespace
 
-/// One household (E1) under the full library: latency without (Arg 0) and with (Arg 1) the explanation.
+/// One household (E1) under the full library: latency without (Arg 0: compiled form, Arg 2: interpreter alone) and
+/// with (Arg 1) the explanation.
 static void BM_EvalOneHousehold(benchmark::State& state) {
   Household hh = load(kE1);
   Evaluator ev(*rules().rules);
+  ev.set_compiled(state.range(0) != 2);
   EvalScratch scratch;
   Month m = *Month::parse("2021-03");
-  bool explain = state.range(0) != 0;
+  bool explain = state.range(0) == 1;
   for (auto _ : state) benchmark::DoNotOptimize(ev.evaluate(hh, m, explain, nullptr, scratch));
 }
-BENCHMARK(BM_EvalOneHousehold)->Arg(0)->Arg(1);
+BENCHMARK(BM_EvalOneHousehold)->Arg(0)->Arg(1)->Arg(2);
 
 static void BM_EvalExplainAndRenderJson(benchmark::State& state) {
   Household hh = load(kE1);
@@ -87,7 +89,8 @@ static void BM_ParseAndValidateHousehold(benchmark::State& state) {
 }
 BENCHMARK(BM_ParseAndValidateHousehold);
 
-/// Evaluates `count` generated households, loaded beforehand against `rs`, once per iteration.
+/// Evaluates `count` (range 0) generated households, loaded beforehand against `rs`, once per iteration, with the
+/// compiled form (range 1 = 1, the default) or the interpreter alone (range 1 = 0).
 void run_throughput(benchmark::State& state, const ir::RuleSet& rs, unsigned seed) {
   std::mt19937 rng(seed);
   std::vector<Household> households;
@@ -100,15 +103,20 @@ void run_throughput(benchmark::State& state, const ir::RuleSet& rs, unsigned see
     households.push_back(std::move(hh));
   }
   Evaluator ev(rs);
+  ev.set_compiled(state.range(1) != 0);
   EvalScratch scratch;
   Month m = *Month::parse("2021-03");
   for (auto _ : state)
     for (const Household& hh : households) benchmark::DoNotOptimize(ev.evaluate(hh, m, false, nullptr, scratch));
   state.SetItemsProcessed(state.iterations() * state.range(0));
+  state.counters["ns_per_household"] =
+      benchmark::Counter(double(state.range(0)), benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+  double all = double(scratch.compiled_decided() + scratch.compiled_declined());
+  state.counters["compiled_share"] = all > 0 ? double(scratch.compiled_decided()) / all : 0.0;
 }
 
 static void BM_Throughput(benchmark::State& state) { run_throughput(state, *rules().rules, 42); }
-BENCHMARK(BM_Throughput)->Arg(1000)->Arg(100000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Throughput)->ArgsProduct({{1000, 100000}, {0, 1}})->ArgNames({"households", "compiled"})->Unit(benchmark::kMillisecond);
 
 /// The toy rule set of issue 10 (tests/bench/toy/toy_programs.rules) with the library's schema and regions.
 const LoadedRules& toy_rules() {
@@ -130,7 +138,8 @@ const LoadedRules& toy_rules() {
 
 static void BM_ToyThroughput(benchmark::State& state) { run_throughput(state, *toy_rules().rules, 7); }
 
-/// One household (E1) under the toy rule set: latency without and with the explanation.
+/// One household (E1) under the toy rule set: latency without (Arg 0: compiled form, Arg 2: interpreter alone) and with
+/// (Arg 1) the explanation.
 static void BM_ToyOneHousehold(benchmark::State& state) {
   const ir::RuleSet& rs = *toy_rules().rules;
   std::string error;
@@ -139,13 +148,14 @@ static void BM_ToyOneHousehold(benchmark::State& state) {
   std::vector<InputError> errors;
   if (!record || !load_household(rs, *record, "bench", hh, errors)) std::abort();
   Evaluator ev(rs);
+  ev.set_compiled(state.range(0) != 2);
   EvalScratch scratch;
   Month m = *Month::parse("2021-03");
-  bool explain = state.range(0) != 0;
+  bool explain = state.range(0) == 1;
   for (auto _ : state) benchmark::DoNotOptimize(ev.evaluate(hh, m, explain, nullptr, scratch));
 }
-BENCHMARK(BM_ToyOneHousehold)->Arg(0)->Arg(1);
-BENCHMARK(BM_ToyThroughput)->Arg(1000)->Arg(100000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ToyOneHousehold)->Arg(0)->Arg(1)->Arg(2);
+BENCHMARK(BM_ToyThroughput)->ArgsProduct({{1000, 100000}, {0, 1}})->ArgNames({"households", "compiled"})->Unit(benchmark::kMillisecond);
 
 /// Where the time of `entitle eval` goes, per household, on one core, for the toy set over the toy population (the
 /// first 10,000 households, in cache): each stage adds one step of what a worker thread does with a line —
