@@ -15,8 +15,13 @@ Scratch::~Scratch() = default;
 
 Machine::Machine(const CompiledRules& compiled, const Household& household, Month m, Scratch::Impl& scratch)
     : c(compiled), rs(compiled.rules()), plan(compiled.plan()), hh(household), month(m), day(m.first_day()), s(scratch) {
-  s.defs.assign(hh.instances.size() * rs.defs.size(), DefSlot{});
-  s.programs.assign(hh.instances.size() * rs.programs.size(), ProgramSlot{});
+  if (++s.epoch == 0) {  // after 2^32 households: forget every slot once
+    s.defs.assign(s.defs.size(), DefSlot{});
+    s.programs.assign(s.programs.size(), ProgramSlot{});
+    s.epoch = 1;
+  }
+  if (s.defs.size() < hh.instances.size() * rs.defs.size()) s.defs.resize(hh.instances.size() * rs.defs.size());
+  if (s.programs.size() < hh.instances.size() * rs.programs.size()) s.programs.resize(hh.instances.size() * rs.programs.size());
   s.standards.resize(rs.standards.size());
   for (auto& cache : s.standards) cache.clear();
   s.locals.assign(std::size_t(rs.locals), nullptr);
@@ -48,7 +53,7 @@ Value Machine::merge(const Value& a, const Value& b) {
 }
 
 Value Machine::definition(int d, const Instance* inst) {
-  DefSlot& slot = s.defs[std::size_t(inst->index) * rs.defs.size() + std::size_t(d)];
+  DefSlot& slot = def_slot(d, inst);
   if (slot.state == 2) {
     stale |= slot.stale;
     return slot.value;
@@ -159,7 +164,7 @@ Value Machine::standard(int st_index, int key) {
 }
 
 ProgramSlot& Machine::program(int p, const Instance* inst) {
-  ProgramSlot& slot = s.programs[std::size_t(inst->index) * rs.programs.size() + std::size_t(p)];
+  ProgramSlot& slot = program_slot(p, inst);
   if (slot.state == 2) {
     stale |= slot.stale;
     return slot;
@@ -176,7 +181,7 @@ ProgramSlot& Machine::program(int p, const Instance* inst) {
 }
 
 const Value& Machine::own_eligibility(int p, const Instance* inst) {
-  ProgramSlot& slot = s.programs[std::size_t(inst->index) * rs.programs.size() + std::size_t(p)];
+  ProgramSlot& slot = program_slot(p, inst);
   if (slot.own_state == 2) {
     stale |= slot.own_stale;
     return slot.own_eligible;

@@ -12,13 +12,17 @@ namespace entitle::compiled {
 /// Thrown to hand the household to the interpreter; never escapes CompiledRules::evaluate.
 struct Decline {};
 
+// Slots carry the epoch (household) they were written in: a slot from an earlier household reads as empty, so a new
+// household costs no pass over every slot.
 struct DefSlot {
+  std::uint32_t epoch = 0;
   std::uint8_t state = 0;  // 0 not computed, 1 computing, 2 done
   Value value;
   std::uint64_t stale = 0;  // stale standard values it used (bits: ids into Machine::stale_uses)
 };
 
 struct ProgramSlot {
+  std::uint32_t epoch = 0;
   std::uint8_t state = 0, own_state = 0;
   Value own_eligible;
   const ir::ExceptionDef* own_exception = nullptr;
@@ -47,6 +51,7 @@ struct StaleUse {
 };
 
 struct Scratch::Impl {
+  std::uint32_t epoch = 0;  // the household in hand
   std::vector<DefSlot> defs;
   std::vector<ProgramSlot> programs;
   std::vector<std::vector<StandardSlot>> standards;
@@ -80,6 +85,22 @@ struct Machine {
   ProgramSlot& program(int p, const Instance* inst);
   const Value& own_eligibility(int p, const Instance* inst);
   Value household_program_for_member(const Node& n, const Instance* member);
+  DefSlot& def_slot(int d, const Instance* inst) {
+    DefSlot& slot = s.defs[std::size_t(inst->index) * rs.defs.size() + std::size_t(d)];
+    if (slot.epoch != s.epoch) {
+      slot = DefSlot();
+      slot.epoch = s.epoch;
+    }
+    return slot;
+  }
+  ProgramSlot& program_slot(int p, const Instance* inst) {
+    ProgramSlot& slot = s.programs[std::size_t(inst->index) * rs.programs.size() + std::size_t(p)];
+    if (slot.epoch != s.epoch) {
+      slot = ProgramSlot();
+      slot.epoch = s.epoch;
+    }
+    return slot;
+  }
   Value decide_with_exceptions(int base, const std::vector<ir::ExceptionDef>& exs, const Instance* inst,
                                int ir::ExceptionDef::*clause, const ir::ExceptionDef*& applied);
   bool is_member(const Instance& inst) const { return plan.member_entity >= 0 && inst.entity == plan.member_entity; }
