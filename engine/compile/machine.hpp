@@ -36,6 +36,21 @@ struct ProgramSlot {
   const ir::Combination* choice = nullptr;  // ChoiceNeeded: the choice to be made
   bool top_up_zero = false;
   std::uint64_t stale = 0;
+  /// Empties the slot for household `e`: every field a decision reads before writing it (the values are always
+  /// written first: own_eligible with own_state, eligible on every path, amount before any kind that reads it).
+  void reset(std::uint32_t e) {
+    epoch = e;
+    state = own_state = 0;
+    own_exception = nullptr;
+    own_stale = 0;
+    kind = DecisionKind::NotGranted;
+    members = nullptr;
+    exception = nullptr;
+    excluded_by = -1;
+    choice = nullptr;
+    top_up_zero = false;
+    stale = 0;
+  }
 };
 
 struct StandardSlot {
@@ -95,10 +110,7 @@ struct Machine {
   }
   ProgramSlot& program_slot(int p, const Instance* inst) {
     ProgramSlot& slot = s.programs[std::size_t(inst->index) * rs.programs.size() + std::size_t(p)];
-    if (slot.epoch != s.epoch) {
-      slot = ProgramSlot();
-      slot.epoch = s.epoch;
-    }
+    if (slot.epoch != s.epoch) slot.reset(s.epoch);
     return slot;
   }
   Value decide_with_exceptions(int base, const std::vector<ir::ExceptionDef>& exs, const Instance* inst,
