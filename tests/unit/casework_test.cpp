@@ -975,3 +975,39 @@ TEST(CaseDatabase, ADamagedStoredValueIsAnErrorNamingTheRowNeverANumber) {
             std::string::npos);
   EXPECT_EQ(error_after("SELECT 1"), "");
 }
+
+// Schema 5 drops the indexes on members' names and id numbers (no query can use them: the search matches substrings);
+// a version-4 database loses them on upgrade and its search still finds a member by part of a name or id number.
+TEST(CaseDatabase, UpgradingToSchemaFiveDropsTheUnusedMemberIndexesAndSearchStillFindsMembers) {
+  TempDir t;
+  auto indexes = [](SqliteStorage& db) {
+    std::vector<std::string> out;
+    SQLite::Statement st(db.db(), "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'members' AND sql IS NOT NULL");
+    while (st.executeStep()) out.push_back(st.getColumn(0).getString());
+    return out;
+  };
+  {
+    SqliteStorage old(t.file("v4.db"), 4);
+    ASSERT_EQ(old.schema_version(), 4);
+    EXPECT_EQ(indexes(old), (std::vector<std::string>{"members_name", "members_id_number"}));
+    MemberRow head;
+    head.member_id = "P1";
+    head.relation = "self";
+    head.birth_date = "1970-01-01";
+    head.name = "王秀英";
+    head.id_number = "140521197001010021";
+    old.households().put("H-1", "140521100000", "rural", R"({"id":"H-1"})", {head}, 0, "test");
+  }
+  SqliteStorage db(t.file("v4.db"));
+  EXPECT_EQ(db.schema_version(), 5);
+  EXPECT_EQ(indexes(db), std::vector<std::string>{});
+  for (const char* text : {"秀英", "19700101"}) {
+    HouseholdQuery q;
+    q.text = text;
+    std::int64_t total = 0;
+    std::vector<HouseholdListing> found = db.households().search(q, total);
+    ASSERT_EQ(found.size(), 1u) << text;
+    EXPECT_EQ(found[0].id, "H-1");
+    EXPECT_EQ(found[0].head_name, "王秀英");
+  }
+}

@@ -21,7 +21,7 @@ class SqliteLedger;
 
 class SqliteStorage final : public Storage {
 public:
-  static constexpr int kSchemaVersion = 4;
+  static constexpr int kSchemaVersion = 5;
   /// ReadOnly: an existing file, opened read-only; no upgrade, no key file created (open_storage_to_audit).
   enum class Access { ReadWrite, ReadOnly };
   /// Opens `path` (creating it when absent) and upgrades an older schema; a newer one is refused by name.
