@@ -6,7 +6,7 @@ cd "$(dirname "$0")"
 # Debian packages the build needs; installed only when missing.
 PACKAGES=(g++ cmake make libboost1.74-dev libboost-date-time1.74-dev libsqlitecpp-dev libsqlite3-dev
           libspdlog-dev libcli11-dev nlohmann-json3-dev libgtest-dev libbenchmark-dev
-          libcpp-httplib-dev libsodium-dev libsimdjson-dev pkg-config sqlite3)
+          libcpp-httplib-dev libsodium-dev libsimdjson-dev pkg-config sqlite3 libpq-dev postgresql)
 # What the web tests need besides: Debian's Chromium (never a downloaded browser), CJK fonts, PDF tools, Node.js.
 WEB_TEST_PACKAGES=(chromium fonts-noto-cjk fontconfig poppler-utils nodejs npm curl)
 

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <filesystem>
 #include <ctime>
 #include <fstream>
 #include <iostream>
@@ -156,7 +157,11 @@ int run_gen(std::size_t households, const std::string& region, std::uint64_t see
   o.households = households;
   o.region = region;
   o.seed = seed;
-  std::string file = out.empty() ? db_path + ".generated.jsonl" : out;
+  // The population goes through a file and `import`: beside an SQLite file, or in the temporary folder for a server.
+  std::string file = !out.empty()                     ? out
+                     : !is_server_location(db_path) ? db_path + ".generated.jsonl"
+                                                    : (std::filesystem::temp_directory_path() /
+                                                       ("entitle-gen-" + std::to_string(::getpid()) + ".jsonl")).string();
   std::ofstream f(file, std::ios::binary);
   std::string error = generate_population(*loaded->rules, o, [&](std::string&& json) { f << json << '\n'; });
   f.close();

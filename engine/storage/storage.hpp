@@ -1,6 +1,6 @@
 // storage.hpp — the case database as the rest of the engine sees it: one connection, the repositories over it, and
-// write transactions. `open_storage` picks the implementation from the location (today an SQLite file path; the
-// implementations live in engine/storage/<backend>/ and are the only code that holds SQL).
+// write transactions. `open_storage` picks the implementation from the location (an SQLite file path or a
+// postgresql:// URI; the implementations live in engine/storage/<backend>/ and are the only code that holds SQL).
 //
 // A Storage is one connection: use it from one thread at a time (the service opens one per thread). Its repositories
 // live as long as it does and share its connection, so what they do between begin_write() and commit() is one
@@ -73,8 +73,10 @@ public:
   }
 };
 
-/// Opens the case database at `location` (an SQLite file path, created when absent) and upgrades an older schema; a
-/// newer schema, or a file that is not a case database, is a StorageError naming it.
+/// Whether `location` names a database server (postgresql://… or postgres://…) rather than an SQLite file.
+bool is_server_location(const std::string& location);
+/// Opens the case database at `location` (an SQLite file path, created when absent, or a PostgreSQL URI whose database
+/// exists) and upgrades an older schema; a newer schema, or a file that is not a case database, is a StorageError naming it.
 std::unique_ptr<Storage> open_storage(const std::string& location);
 /// Opens an existing case database only to read it, as an auditor does (`entitle audit`): nothing is created, upgraded
 /// or signed, and no key file is made. A missing file, or a schema older than the ledger's, is a StorageError.

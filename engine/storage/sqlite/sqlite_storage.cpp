@@ -9,13 +9,8 @@
 #include <filesystem>
 #include <vector>
 
-#include "engine/storage/sqlite/sqlite_audit_log.hpp"
-#include "engine/storage/sqlite/sqlite_casework.hpp"
-#include "engine/storage/sqlite/sqlite_households.hpp"
-#include "engine/storage/sqlite/sqlite_ledger.hpp"
-#include "engine/storage/sqlite/sqlite_rulesets.hpp"
-#include "engine/storage/sqlite/sqlite_runs.hpp"
-#include "engine/storage/sqlite/sqlite_users.hpp"
+#include "engine/storage/sql/sql_ledger.hpp"
+#include "engine/storage/sqlite/sqlite_connection.hpp"
 
 namespace entitle {
 namespace {
@@ -242,14 +237,16 @@ DROP INDEX IF EXISTS members_id_number;
 
 }  // namespace
 
-SqliteStorage::SqliteStorage(const std::string& path, int upgrade_to, Access access) : path_(path), access_(access) {
+SqliteStorage::SqliteStorage(const std::string& path, int upgrade_to, Access access)
+    : SqlStorage(access == Access::ReadOnly), path_(path), access_(access) {
   if (access == Access::ReadOnly && !std::filesystem::exists(path))
     throw StorageError("案件数据库 '" + path + "' 不存在 (there is no case database at '" + path + "')");
   try {
-    if (access == Access::ReadOnly) {
-      db_ = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READONLY);
-    } else {
-      db_ = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    auto db = access == Access::ReadOnly ? std::make_unique<SQLite::Database>(path, SQLite::OPEN_READONLY)
+                                         : std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db_ = db.get();
+    attach(std::make_unique<SqliteConnection>(std::move(db)));
+    if (access == Access::ReadWrite) {
       db_->exec("PRAGMA journal_mode = WAL");
       db_->exec("PRAGMA synchronous = NORMAL");
     }
@@ -274,14 +271,13 @@ SqliteStorage::SqliteStorage(const std::string& path, int upgrade_to, Access acc
                        "，还没有账本；用 entitle 的其他命令打开一次即可升级并开始记账 (the case database '" + path +
                        "' has schema version " + std::to_string(version_) +
                        " and no ledger yet: any other entitle command that opens it upgrades it and starts the ledger)");
-  ledger_ = std::make_unique<SqliteLedger>(*this);
   if (access == Access::ReadWrite) migrate(std::min(upgrade_to, kSchemaVersion));
-  households_ = std::make_unique<SqliteHouseholdRepository>(*this);
-  runs_ = std::make_unique<SqliteRunRepository>(*this);
-  rulesets_ = std::make_unique<SqliteRulesetRepository>(*this);
-  users_ = std::make_unique<SqliteUserRepository>(*this);
-  audit_ = std::make_unique<SqliteAuditLog>(*this);
-  casework_ = std::make_unique<SqliteCaseworkRepository>(*this);
+  open_repositories();
+}
+
+std::string SqliteStorage::default_key_file() const {
+  if (path_.empty() || path_ == ":memory:") return "";
+  return path_ + ".ledger-key";
 }
 
 SqliteStorage::~SqliteStorage() = default;
@@ -291,7 +287,7 @@ void SqliteStorage::migrate(int target) {
     try {
       SQLite::Transaction t(*db_);
       db_->exec(kMigrations[version_]);
-      if (version_ + 1 == 4) ledger_->genesis();  // content stored before the ledger: its first entry records it
+      if (version_ + 1 == 4) sql_ledger().genesis();  // content stored before the ledger: its first entry records it
       db_->exec("PRAGMA user_version = " + std::to_string(version_ + 1));
       t.commit();
       ++version_;
@@ -300,51 +296,6 @@ void SqliteStorage::migrate(int target) {
                          ": " + e.what());
     }
   }
-}
-
-HouseholdRepository& SqliteStorage::households() { return *households_; }
-RunRepository& SqliteStorage::runs() { return *runs_; }
-RulesetRepository& SqliteStorage::rulesets() { return *rulesets_; }
-UserRepository& SqliteStorage::users() { return *users_; }
-AuditLog& SqliteStorage::audit() { return *audit_; }
-CaseworkRepository& SqliteStorage::casework() { return *casework_; }
-Ledger& SqliteStorage::ledger() { return *ledger_; }
-
-namespace {
-
-class SqliteWriteTransaction final : public WriteTransaction::Backend {
-public:
-  SqliteWriteTransaction(SQLite::Database& db, SqliteLedger& ledger)
-      : ledger_(ledger), t_(db, SQLite::TransactionBehavior::IMMEDIATE) {}
-  ~SqliteWriteTransaction() override {
-    if (!committed_) ledger_.discard();
-  }
-  void commit() override {
-    ledger_.seal();  // the entry commits with the rows it records
-    t_.commit();
-    committed_ = true;
-  }
-
-private:
-  SqliteLedger& ledger_;
-  SQLite::Transaction t_;  // rolls back in its destructor unless committed
-  bool committed_ = false;
-};
-
-}  // namespace
-
-WriteTransaction SqliteStorage::begin_write() {
-  return WriteTransaction(std::make_unique<SqliteWriteTransaction>(*db_, *ledger_));
-}
-
-void SqliteStorage::in_write(const std::function<void()>& write) {
-  if (!sqlite3_get_autocommit(db_->getHandle())) {  // inside begin_write(): its commit seals the entry
-    write();
-    return;
-  }
-  SqliteWriteTransaction t(*db_, *ledger_);
-  write();
-  t.commit();
 }
 
 }  // namespace entitle

@@ -1,6 +1,6 @@
-// sqlite_households.hpp — households, members and their history in SQLite.
+// sql_households.hpp — households, members and their history in SQL, for SQLite and PostgreSQL alike.
 #pragma once
-#include <SQLiteCpp/Statement.h>
+#include "engine/storage/sql/sql_connection.hpp"
 
 #include <memory>
 
@@ -8,11 +8,11 @@
 
 namespace entitle {
 
-class SqliteStorage;
+class SqlStorage;
 
-class SqliteHouseholdRepository final : public HouseholdRepository {
+class SqlHouseholdRepository final : public HouseholdRepository {
 public:
-  explicit SqliteHouseholdRepository(SqliteStorage& s) : s_(s) {}
+  explicit SqlHouseholdRepository(SqlStorage& s) : s_(s) {}
   int begin_import(const std::string& source) override;
   void finish_import(int import_id, std::size_t records, std::size_t stored, std::size_t unchanged, std::size_t rejected) override;
   Put put(const std::string& id, const std::string& region, const std::string& area, const std::string& record,
@@ -32,9 +32,9 @@ private:
                          const std::vector<MemberRow>& members, int import_id, const std::string& stored_by);
   /// Statements prepared once per connection and reused: preparing SQL costs more than running it. Each is reset
   /// before it is used and after its last row is read, so none keeps a read transaction open between calls.
-  SQLite::Statement& statement(std::unique_ptr<SQLite::Statement>& slot, const char* sql);
-  SqliteStorage& s_;
-  std::unique_ptr<SQLite::Statement> find_, keep_, drop_, upsert_, member_, version_;
+  SqlStatement& statement(std::unique_ptr<SqlStatement>& slot, const char* sql);
+  SqlStorage& s_;
+  std::unique_ptr<SqlStatement> find_, keep_, drop_, upsert_, member_, version_;
 };
 
 }  // namespace entitle

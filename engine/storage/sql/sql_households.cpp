@@ -1,12 +1,12 @@
-// sqlite_households.cpp — SQL for households, members and their history.
-#include "engine/storage/sqlite/sqlite_households.hpp"
+// sql_households.cpp — SQL for households, members and their history.
+#include "engine/storage/sql/sql_households.hpp"
 
-#include <SQLiteCpp/Statement.h>
+#include "engine/storage/sql/sql_connection.hpp"
 
 #include <algorithm>
 
-#include "engine/storage/sqlite/sqlite_ledger.hpp"
-#include "engine/storage/sqlite/sqlite_storage.hpp"
+#include "engine/storage/sql/sql_ledger.hpp"
+#include "engine/storage/sql/sql_storage.hpp"
 
 #include "engine/base/sha256.hpp"
 
@@ -15,22 +15,23 @@ namespace {
 
 /// Resets a reused statement however its use ends, so it keeps no read transaction open.
 struct ResetOnExit {
-  SQLite::Statement& st;
-  ~ResetOnExit() { st.tryReset(); }
+  SqlStatement& st;
+  ~ResetOnExit() { st.reset(); }
 };
 
 }  // namespace
 
-int SqliteHouseholdRepository::begin_import(const std::string& source) {
-  SQLite::Statement st(s_.db(), "INSERT INTO imports(source, started) VALUES (?, datetime('now'))");
+int SqlHouseholdRepository::begin_import(const std::string& source) {
+  SqlStatement st(s_.sql(), "INSERT INTO imports(source, started) VALUES (?, ?) RETURNING id");
   st.bind(1, source);
-  st.exec();
-  return static_cast<int>(s_.db().getLastInsertRowid());
+  st.bind(2, utc_datetime());
+  st.step();
+  return st.column(0).int32();
 }
 
-void SqliteHouseholdRepository::finish_import(int import_id, std::size_t records, std::size_t stored, std::size_t unchanged,
+void SqlHouseholdRepository::finish_import(int import_id, std::size_t records, std::size_t stored, std::size_t unchanged,
                                    std::size_t rejected) {
-  SQLite::Statement st(s_.db(), "UPDATE imports SET records = ?, stored = ?, unchanged = ?, rejected = ? WHERE id = ?");
+  SqlStatement st(s_.sql(), "UPDATE imports SET records = ?, stored = ?, unchanged = ?, rejected = ? WHERE id = ?");
   st.bind(1, static_cast<std::int64_t>(records));
   st.bind(2, static_cast<std::int64_t>(stored));
   st.bind(3, static_cast<std::int64_t>(unchanged));
@@ -39,59 +40,59 @@ void SqliteHouseholdRepository::finish_import(int import_id, std::size_t records
   st.exec();
 }
 
-SQLite::Statement& SqliteHouseholdRepository::statement(std::unique_ptr<SQLite::Statement>& slot, const char* sql) {
-  if (!slot) slot = std::make_unique<SQLite::Statement>(s_.db(), sql);
-  slot->tryReset();  // an error of its last use was reported then
-  slot->clearBindings();
+SqlStatement& SqlHouseholdRepository::statement(std::unique_ptr<SqlStatement>& slot, const char* sql) {
+  if (!slot) slot = std::make_unique<SqlStatement>(s_.sql(), sql);
+  slot->reset();  // an error of its last use was reported then
+  slot->clear_bindings();
   return *slot;
 }
 
-HouseholdRepository::Put SqliteHouseholdRepository::put(const std::string& id, const std::string& region, const std::string& area,
+HouseholdRepository::Put SqlHouseholdRepository::put(const std::string& id, const std::string& region, const std::string& area,
                                         const std::string& record, const std::vector<MemberRow>& members, int import_id, const std::string& stored_by) {
   Put result = Put::Unchanged;
   s_.in_write([&] { result = put_in_transaction(id, region, area, record, members, import_id, stored_by); });
   return result;
 }
 
-HouseholdRepository::Put SqliteHouseholdRepository::put_in_transaction(const std::string& id, const std::string& region,
+HouseholdRepository::Put SqlHouseholdRepository::put_in_transaction(const std::string& id, const std::string& region,
                                                                        const std::string& area, const std::string& record,
                                                                        const std::vector<MemberRow>& members, int import_id,
                                                                        const std::string& stored_by) {
   std::string hash = sha256_hex(record);
-  SQLite::Statement& find =
+  SqlStatement& find =
       statement(find_, "SELECT record, record_hash, version, import_id, stored_by, stored_at, ledger_seq FROM households WHERE id = ?");
   find.bind(1, id);
   ResetOnExit find_done{find};
   int version = 0;
-  if (find.executeStep()) {
-    if (find.getColumn(1).getString() == hash) {
+  if (find.step()) {
+    if (find.column(1).text() == hash) {
       find.reset();
       return Put::Unchanged;
     }
-    version = find.getColumn(2).getInt();
-    SQLite::Statement& keep =
+    version = find.column(2).int32();
+    SqlStatement& keep =
         statement(keep_, "INSERT INTO household_history(household_id, version, record, record_hash, import_id, stored_by, stored_at, "
                          "ledger_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     keep.bind(1, id);
     keep.bind(2, version);
-    keep.bind(3, find.getColumn(0).getString());
-    keep.bind(4, find.getColumn(1).getString());
-    keep.bind(5, find.getColumn(3).getInt());
+    keep.bind(3, find.column(0).text());
+    keep.bind(4, find.column(1).text());
+    keep.bind(5, find.column(3).int32());
     for (int c = 4; c <= 5; ++c) {  // stored_by, stored_at: NULL for versions imported before schema 3
-      const SQLite::Column col = find.getColumn(c);
-      if (col.isNull()) keep.bind(c + 2);
-      else keep.bind(c + 2, col.getString());
+      const SqlValue col = find.column(c);
+      if (col.is_null()) keep.bind_null(c + 2);
+      else keep.bind(c + 2, col.text());
     }
     // The version keeps the ledger entry that wrote it: moving it to history changes nothing the ledger recorded.
-    if (find.getColumn(6).isNull()) keep.bind(8);
-    else keep.bind(8, find.getColumn(6).getInt64());
+    if (find.column(6).is_null()) keep.bind_null(8);
+    else keep.bind(8, find.column(6).int64());
     keep.exec();
     find.reset();
-    SQLite::Statement& drop = statement(drop_, "DELETE FROM members WHERE household_id = ?");
+    SqlStatement& drop = statement(drop_, "DELETE FROM members WHERE household_id = ?");
     drop.bind(1, id);
     drop.exec();
   }
-  SQLite::Statement& up = statement(upsert_,
+  SqlStatement& up = statement(upsert_,
                        "INSERT INTO households(id, region, township, area, member_count, record, record_hash, version, import_id, "
                        "stored_by, stored_at, ledger_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                        "ON CONFLICT(id) DO UPDATE SET region = excluded.region, "
@@ -110,13 +111,13 @@ HouseholdRepository::Put SqliteHouseholdRepository::put_in_transaction(const std
   up.bind(9, import_id);
   std::string by = stored_by.empty() ? "import " + std::to_string(import_id) : stored_by;
   std::string at = utc_timestamp();
-  std::int64_t seq = s_.sqlite_ledger().pending_seq();
+  std::int64_t seq = s_.sql_ledger().pending_seq();
   up.bind(10, by);
   up.bind(11, at);
   up.bind(12, seq);
   up.exec();
-  s_.sqlite_ledger().add_group_row(group_name_households(seq), household_version_digest(id, version + 1, hash, import_id, by, at));
-  SQLite::Statement& mem =
+  s_.sql_ledger().add_group_row(group_name_households(seq), household_version_digest(id, version + 1, hash, import_id, by, at));
+  SqlStatement& mem =
       statement(member_, "INSERT INTO members(household_id, member_id, relation, birth_date, id_number, disability_grade, name) "
                          "VALUES (?, ?, ?, ?, ?, ?, ?)");
   for (const MemberRow& m : members) {
@@ -124,11 +125,11 @@ HouseholdRepository::Put SqliteHouseholdRepository::put_in_transaction(const std
     mem.bind(2, m.member_id);
     mem.bind(3, m.relation);
     mem.bind(4, m.birth_date);
-    if (m.id_number.empty()) mem.bind(5);
+    if (m.id_number.empty()) mem.bind_null(5);
     else mem.bind(5, m.id_number);
-    if (m.disability_grade == 0) mem.bind(6);
+    if (m.disability_grade == 0) mem.bind_null(6);
     else mem.bind(6, m.disability_grade);
-    if (m.name.empty()) mem.bind(7);
+    if (m.name.empty()) mem.bind_null(7);
     else mem.bind(7, m.name);
     mem.exec();
     mem.reset();
@@ -136,18 +137,18 @@ HouseholdRepository::Put SqliteHouseholdRepository::put_in_transaction(const std
   return version == 0 ? Put::New : Put::Updated;
 }
 
-std::size_t SqliteHouseholdRepository::count() {
-  return static_cast<std::size_t>(s_.db().execAndGet("SELECT count(*) FROM households").getInt64());
+std::size_t SqlHouseholdRepository::count() {
+  return static_cast<std::size_t>(s_.sql().query_int64("SELECT count(*) FROM households"));
 }
 
-void SqliteHouseholdRepository::scan(std::int64_t skip_run, std::size_t batch,
+void SqlHouseholdRepository::scan(std::int64_t skip_run, std::size_t batch,
                           const std::function<bool(std::vector<StoredHousehold>&&)>& each) {
   // Keyset pagination by id: stable, and cheap however far into the table we are.
   std::string last;
   bool first = true;
   for (;;) {
     // Two statements, not "(? OR id > ?)": an OR with a parameter keeps SQLite from seeking by the primary key.
-    SQLite::Statement st(s_.db(), std::string("SELECT h.id, h.township, h.record, h.record_hash FROM households h WHERE ") +
+    SqlStatement st(s_.sql(), std::string("SELECT h.id, h.township, h.record, h.record_hash FROM households h WHERE ") +
                                        (first ? "" : "h.id > ? AND ") +
                                        "NOT EXISTS (SELECT 1 FROM run_households r WHERE r.run_id = ? AND r.household_id = h.id) "
                                        "ORDER BY h.id LIMIT ?");
@@ -156,8 +157,8 @@ void SqliteHouseholdRepository::scan(std::int64_t skip_run, std::size_t batch,
     st.bind(p++, skip_run);
     st.bind(p++, static_cast<std::int64_t>(batch));
     std::vector<StoredHousehold> rows;
-    while (st.executeStep())
-      rows.push_back({st.getColumn(0).getString(), st.getColumn(1).getString(), st.getColumn(2).getString(), st.getColumn(3).getString()});
+    while (st.step())
+      rows.push_back({st.column(0).text(), st.column(1).text(), st.column(2).text(), st.column(3).text()});
     if (rows.empty()) return;
     last = rows.back().id;
     first = false;
@@ -166,14 +167,14 @@ void SqliteHouseholdRepository::scan(std::int64_t skip_run, std::size_t batch,
   }
 }
 
-std::vector<std::string> SqliteHouseholdRepository::history(const std::string& id) {
+std::vector<std::string> SqlHouseholdRepository::history(const std::string& id) {
   std::vector<std::string> out;
-  SQLite::Statement old(s_.db(), "SELECT record FROM household_history WHERE household_id = ? ORDER BY version");
+  SqlStatement old(s_.sql(), "SELECT record FROM household_history WHERE household_id = ? ORDER BY version");
   old.bind(1, id);
-  while (old.executeStep()) out.push_back(old.getColumn(0).getString());
-  SQLite::Statement cur(s_.db(), "SELECT record FROM households WHERE id = ?");
+  while (old.step()) out.push_back(old.column(0).text());
+  SqlStatement cur(s_.sql(), "SELECT record FROM households WHERE id = ?");
   cur.bind(1, id);
-  if (cur.executeStep()) out.push_back(cur.getColumn(0).getString());
+  if (cur.step()) out.push_back(cur.column(0).text());
   return out;
 }
 
@@ -181,34 +182,34 @@ std::vector<std::string> SqliteHouseholdRepository::history(const std::string& i
 
 namespace entitle {
 
-std::optional<std::string> SqliteHouseholdRepository::record_version(const std::string& id, const std::string& record_hash) {
-  SQLite::Statement& st = statement(version_, "SELECT 'households', record FROM households WHERE id = ?1 AND record_hash = ?2 "
+std::optional<std::string> SqlHouseholdRepository::record_version(const std::string& id, const std::string& record_hash) {
+  SqlStatement& st = statement(version_, "SELECT 'households', record FROM households WHERE id = ?1 AND record_hash = ?2 "
                                               "UNION ALL SELECT 'household_history', record FROM household_history "
                                               "WHERE household_id = ?1 AND record_hash = ?2");
   st.bind(1, id);
   st.bind(2, record_hash);
   ResetOnExit done{st};
-  if (!st.executeStep()) return std::nullopt;
-  std::string table = st.getColumn(0).getString();
-  const SQLite::Column rec = st.getColumn(1);
-  if (!rec.isText())
+  if (!st.step()) return std::nullopt;
+  std::string table = st.column(0).text();
+  const SqlValue rec = st.column(1);
+  if (!rec.is_text())
     throw s_.damaged(table, "(household " + id + ", record_hash " + record_hash.substr(0, 12) + "…)", "record", "the record's JSON text",
-                      rec.isNull() ? "NULL" : "a value of another type");
-  std::string record = rec.getString();
+                      rec.is_null() ? "NULL" : "a value of another type");
+  std::string record = rec.text();
   if (sha256_hex(record) != record_hash)
     throw s_.damaged(table, "(household " + id + ")", "record", "a record whose sha256 is its record_hash " + record_hash.substr(0, 12) + "…",
                       "a record hashing to " + sha256_hex(record).substr(0, 12) + "…");
   return record;
 }
 
-std::map<std::string, std::string> SqliteHouseholdRepository::townships() {
+std::map<std::string, std::string> SqlHouseholdRepository::townships() {
   std::map<std::string, std::string> out;
-  SQLite::Statement st(s_.db(), "SELECT id, township FROM households");
-  while (st.executeStep()) {
-    std::string id = st.getColumn(0).getString();
-    const SQLite::Column tw = st.getColumn(1);
-    if (!tw.isText()) throw s_.damaged("households", "(id " + id + ")", "township", "a division code", tw.isNull() ? "NULL" : tw.getString());
-    out.emplace(std::move(id), tw.getString());
+  SqlStatement st(s_.sql(), "SELECT id, township FROM households");
+  while (st.step()) {
+    std::string id = st.column(0).text();
+    const SqlValue tw = st.column(1);
+    if (!tw.is_text()) throw s_.damaged("households", "(id " + id + ")", "township", "a division code", tw.is_null() ? "NULL" : tw.text());
+    out.emplace(std::move(id), tw.text());
   }
   return out;
 }
@@ -217,23 +218,23 @@ std::map<std::string, std::string> SqliteHouseholdRepository::townships() {
 
 namespace entitle {
 
-std::optional<CurrentHousehold> SqliteHouseholdRepository::get(const std::string& id) {
-  SQLite::Statement st(s_.db(), "SELECT id, region, township, record, record_hash, version, coalesce(stored_by, ''), "
+std::optional<CurrentHousehold> SqlHouseholdRepository::get(const std::string& id) {
+  SqlStatement st(s_.sql(), "SELECT id, region, township, record, record_hash, version, coalesce(stored_by, ''), "
                                  "coalesce(stored_at, '') FROM households WHERE id = ?");
   st.bind(1, id);
-  if (!st.executeStep()) return std::nullopt;
+  if (!st.step()) return std::nullopt;
   CurrentHousehold h;
-  h.id = st.getColumn(0).getString();
-  h.region = st.getColumn(1).getString();
-  h.township = st.getColumn(2).getString();
-  h.record = st.getColumn(3).getString();
-  h.record_hash = st.getColumn(4).getString();
-  const SQLite::Column version = st.getColumn(5);  // the ETag of If-Match: a damaged one is said, never read as 0
-  if (!version.isInteger() || version.getInt64() < 1 || version.getInt64() > 1000000000)
-    throw s_.damaged("households", "(id " + id + ")", "version", "a version number (1 or more)", version.isNull() ? "NULL" : "'" + version.getString() + "'");
-  h.version = version.getInt();
-  h.stored_by = st.getColumn(6).getString();
-  h.stored_at = st.getColumn(7).getString();
+  h.id = st.column(0).text();
+  h.region = st.column(1).text();
+  h.township = st.column(2).text();
+  h.record = st.column(3).text();
+  h.record_hash = st.column(4).text();
+  const SqlValue version = st.column(5);  // the ETag of If-Match: a damaged one is said, never read as 0
+  if (!version.is_integer() || version.int64() < 1 || version.int64() > 1000000000)
+    throw s_.damaged("households", "(id " + id + ")", "version", "a version number (1 or more)", version.is_null() ? "NULL" : "'" + version.text() + "'");
+  h.version = version.int32();
+  h.stored_by = st.column(6).text();
+  h.stored_at = st.column(7).text();
   if (sha256_hex(h.record) != h.record_hash)
     throw s_.damaged("households", "(id " + id + ")", "record", "a record whose sha256 is its record_hash", "another record");
   return h;
@@ -253,7 +254,7 @@ std::string like_pattern(const std::string& text, bool prefix) {
 
 }  // namespace
 
-std::vector<HouseholdListing> SqliteHouseholdRepository::search(const HouseholdQuery& q, std::int64_t& total) {
+std::vector<HouseholdListing> SqlHouseholdRepository::search(const HouseholdQuery& q, std::int64_t& total) {
   std::string where = " WHERE 1 = 1";
   std::vector<std::string> binds;
   if (!q.scopes.empty()) {
@@ -275,10 +276,10 @@ std::vector<HouseholdListing> SqliteHouseholdRepository::search(const HouseholdQ
     for (std::size_t at; (at = where.find("?1x")) != std::string::npos;) where.replace(at, 3, "?" + n);
     binds.push_back(like_pattern(q.text, false));
   }
-  SQLite::Statement count(s_.db(), "SELECT count(*) FROM households h" + where);
+  SqlStatement count(s_.sql(), "SELECT count(*) FROM households h" + where);
   for (std::size_t i = 0; i < binds.size(); ++i) count.bind(int(i + 1), binds[i]);
-  total = count.executeStep() ? count.getColumn(0).getInt64() : 0;
-  SQLite::Statement st(s_.db(),
+  total = count.step() ? count.column(0).int64() : 0;
+  SqlStatement st(s_.sql(),
                        "SELECT h.id, h.region, h.township, h.member_count, h.version, "
                        "(SELECT coalesce(m.name, '') FROM members m WHERE m.household_id = h.id AND m.relation = 'self' LIMIT 1), "
                        "(SELECT coalesce(m.id_number, '') FROM members m WHERE m.household_id = h.id AND m.relation = 'self' LIMIT 1) "
@@ -286,44 +287,44 @@ std::vector<HouseholdListing> SqliteHouseholdRepository::search(const HouseholdQ
                            " OFFSET " + std::to_string(std::max(0, q.offset)));
   for (std::size_t i = 0; i < binds.size(); ++i) st.bind(int(i + 1), binds[i]);
   std::vector<HouseholdListing> out;
-  while (st.executeStep()) {
+  while (st.step()) {
     HouseholdListing l;
-    l.id = st.getColumn(0).getString();
-    l.region = st.getColumn(1).getString();
-    l.township = st.getColumn(2).getString();
-    l.members = st.getColumn(3).getInt();
-    l.version = st.getColumn(4).getInt();
-    l.head_name = st.getColumn(5).getString();
-    l.head_id_number = st.getColumn(6).getString();
+    l.id = st.column(0).text();
+    l.region = st.column(1).text();
+    l.township = st.column(2).text();
+    l.members = st.column(3).int32();
+    l.version = st.column(4).int32();
+    l.head_name = st.column(5).text();
+    l.head_id_number = st.column(6).text();
     out.push_back(std::move(l));
   }
   return out;
 }
 
-std::vector<HouseholdVersion> SqliteHouseholdRepository::versions(const std::string& id) {
+std::vector<HouseholdVersion> SqlHouseholdRepository::versions(const std::string& id) {
   std::vector<HouseholdVersion> out;
-  SQLite::Statement st(s_.db(),
+  SqlStatement st(s_.sql(),
                        "SELECT version, record_hash, coalesce(stored_by, 'import ' || import_id), coalesce(stored_at, '') FROM households "
                        "WHERE id = ?1 UNION ALL SELECT version, record_hash, coalesce(stored_by, 'import ' || import_id), "
                        "coalesce(stored_at, '') FROM household_history WHERE household_id = ?1 ORDER BY 1 DESC");
   st.bind(1, id);
-  while (st.executeStep()) {
-    const SQLite::Column version = st.getColumn(0);
-    if (!version.isInteger() || version.getInt64() < 1 || version.getInt64() > 1000000000)
+  while (st.step()) {
+    const SqlValue version = st.column(0);
+    if (!version.is_integer() || version.int64() < 1 || version.int64() > 1000000000)
       throw s_.damaged("households or household_history", "(household " + id + ")", "version", "a version number (1 or more)",
-                       version.isNull() ? "NULL" : "'" + version.getString() + "'");
-    out.push_back({version.getInt(), st.getColumn(1).getString(), st.getColumn(2).getString(), st.getColumn(3).getString()});
+                       version.is_null() ? "NULL" : "'" + version.text() + "'");
+    out.push_back({version.int32(), st.column(1).text(), st.column(2).text(), st.column(3).text()});
   }
   return out;
 }
 
-std::optional<std::string> SqliteHouseholdRepository::version_record(const std::string& id, int version) {
-  SQLite::Statement st(s_.db(), "SELECT record FROM households WHERE id = ?1 AND version = ?2 UNION ALL "
+std::optional<std::string> SqlHouseholdRepository::version_record(const std::string& id, int version) {
+  SqlStatement st(s_.sql(), "SELECT record FROM households WHERE id = ?1 AND version = ?2 UNION ALL "
                                  "SELECT record FROM household_history WHERE household_id = ?1 AND version = ?2");
   st.bind(1, id);
   st.bind(2, version);
-  if (!st.executeStep()) return std::nullopt;
-  return st.getColumn(0).getString();
+  if (!st.step()) return std::nullopt;
+  return st.column(0).text();
 }
 
 }  // namespace entitle

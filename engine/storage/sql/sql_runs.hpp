@@ -1,14 +1,14 @@
-// sqlite_runs.hpp — runs, run_households and decisions in SQLite.
+// sql_runs.hpp — runs, run_households and decisions in SQL, for SQLite and PostgreSQL alike.
 #pragma once
 #include "engine/storage/run_repository.hpp"
 
 namespace entitle {
 
-class SqliteStorage;
+class SqlStorage;
 
-class SqliteRunRepository final : public RunRepository {
+class SqlRunRepository final : public RunRepository {
 public:
-  explicit SqliteRunRepository(SqliteStorage& s) : s_(s) {}
+  explicit SqlRunRepository(SqlStorage& s) : s_(s) {}
   std::optional<RunInfo> find_unfinished(const std::string& ruleset, const std::string& from, const std::string& to,
                                          const std::string& kind = "batch") override;
   RunInfo create(const std::string& ruleset, const std::string& from, const std::string& to, const std::string& kind = "batch") override;
@@ -29,7 +29,7 @@ public:
 
 private:
   void write_in_transaction(std::int64_t run, const std::vector<HouseholdOutcome>& chunk);
-  SqliteStorage& s_;
+  SqlStorage& s_;
 };
 
 }  // namespace entitle

@@ -1,19 +1,19 @@
-// sqlite_rulesets.hpp — rule sets and their standards' values in SQLite.
+// sql_rulesets.hpp — rule sets and their standards' values in SQL, for SQLite and PostgreSQL alike.
 #pragma once
 #include "engine/storage/ruleset_repository.hpp"
 
 namespace entitle {
 
-class SqliteStorage;
+class SqlStorage;
 
-class SqliteRulesetRepository final : public RulesetRepository {
+class SqlRulesetRepository final : public RulesetRepository {
 public:
-  explicit SqliteRulesetRepository(SqliteStorage& s) : s_(s) {}
+  explicit SqlRulesetRepository(SqlStorage& s) : s_(s) {}
   void store(const LoadedRules& loaded) override;
   std::vector<std::pair<std::string, std::string>> sources(const std::string& hash) override;
 
 private:
-  SqliteStorage& s_;
+  SqlStorage& s_;
 };
 
 }  // namespace entitle

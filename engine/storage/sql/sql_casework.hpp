@@ -1,14 +1,14 @@
-// sqlite_casework.hpp — caseworker decisions, standard amendments and settings in SQLite.
+// sql_casework.hpp — caseworker decisions, standard amendments and settings in SQL, for SQLite and PostgreSQL alike.
 #pragma once
 #include "engine/storage/casework_repository.hpp"
 
 namespace entitle {
 
-class SqliteStorage;
+class SqlStorage;
 
-class SqliteCaseworkRepository final : public CaseworkRepository {
+class SqlCaseworkRepository final : public CaseworkRepository {
 public:
-  explicit SqliteCaseworkRepository(SqliteStorage& s) : s_(s) {}
+  explicit SqlCaseworkRepository(SqlStorage& s) : s_(s) {}
   std::int64_t add_decision(const CaseDecision& d) override;
   std::vector<CaseDecision> decisions_of(const std::string& household, bool with_result) override;
   std::int64_t add_amendment(const Amendment& a) override;
@@ -20,7 +20,7 @@ public:
   void set_setting(const std::string& key, const std::string& value) override;
 
 private:
-  SqliteStorage& s_;
+  SqlStorage& s_;
 };
 
 }  // namespace entitle

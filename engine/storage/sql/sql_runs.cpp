@@ -1,14 +1,14 @@
-// sqlite_runs.cpp — SQL for runs, run_households and decisions; every value read back is checked against what its
+// sql_runs.cpp — SQL for runs, run_households and decisions; every value read back is checked against what its
 // column must hold.
-#include "engine/storage/sqlite/sqlite_runs.hpp"
+#include "engine/storage/sql/sql_runs.hpp"
 
-#include <SQLiteCpp/Statement.h>
-#include <SQLiteCpp/Transaction.h>
+#include "engine/storage/sql/sql_connection.hpp"
+#include "engine/storage/sql/sql_connection.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include "engine/storage/sqlite/sqlite_ledger.hpp"
-#include "engine/storage/sqlite/sqlite_storage.hpp"
+#include "engine/storage/sql/sql_ledger.hpp"
+#include "engine/storage/sql/sql_storage.hpp"
 #include "engine/values/calendar.hpp"
 
 namespace entitle {
@@ -28,33 +28,33 @@ bool is_rule_name(const std::string& s) {
 }
 
 /// What a column holds, shown in an error: the text as stored, or its SQLite type.
-std::string shown(const SQLite::Column& c) {
-  if (c.isNull()) return "NULL";
-  if (c.isText()) return in_quotes(c.getString());
-  if (c.isInteger()) return "the number " + std::to_string(c.getInt64());
-  if (c.isFloat()) return "the number " + c.getString();
-  return "a blob of " + std::to_string(c.getBytes()) + " bytes";
+std::string shown(const SqlValue& c) {
+  if (c.is_null()) return "NULL";
+  if (c.is_text()) return in_quotes(c.text());
+  if (c.is_integer()) return "the number " + std::to_string(c.int64());
+  if (c.is_real()) return "the number " + c.text();
+  return "a blob of " + std::to_string(c.bytes().size()) + " bytes";
 }
 
 /// Reads the columns of one row, naming the table and the row's key in any error.
 class RowReader {
 public:
-  RowReader(const SqliteStorage& db, SQLite::Statement& st, std::string table) : db_(db), st_(st), table_(std::move(table)) {}
+  RowReader(const SqlStorage& db, SqlStatement& st, std::string table) : db_(db), st_(st), table_(std::move(table)) {}
   void key(std::string k) { key_ = std::move(k); }
 
   std::string text(int i, const char* column) {
-    const SQLite::Column c = st_.getColumn(i);
-    if (!c.isText()) throw fail(column, "text", shown(c));
-    return c.getString();
+    const SqlValue c = st_.column(i);
+    if (!c.is_text()) throw fail(column, "text", shown(c));
+    return c.text();
   }
   std::optional<std::string> optional_text(int i, const char* column) {
-    if (st_.getColumn(i).isNull()) return std::nullopt;
+    if (st_.column(i).is_null()) return std::nullopt;
     return text(i, column);
   }
   std::int64_t integer(int i, const char* column) {
-    const SQLite::Column c = st_.getColumn(i);
-    if (!c.isInteger()) throw fail(column, "a whole number", shown(c));
-    return c.getInt64();
+    const SqlValue c = st_.column(i);
+    if (!c.is_integer()) throw fail(column, "a whole number", shown(c));
+    return c.int64();
   }
   std::string month(int i, const char* column) {
     std::string m = text(i, column);
@@ -81,7 +81,7 @@ public:
     nlohmann::json j = json_array(i, column, "texts");
     std::vector<std::string> out;
     for (const auto& e : j) {
-      if (!e.is_string()) throw fail(column, "a JSON list of texts", in_quotes(st_.getColumn(i).getString()));
+      if (!e.is_string()) throw fail(column, "a JSON list of texts", in_quotes(st_.column(i).text()));
       out.push_back(e.get<std::string>());
     }
     return out;
@@ -95,10 +95,10 @@ public:
         if (it == e.end()) return;
         if (!it->is_string())
           throw fail(column, std::string("a JSON list of standard values with text fields (\"") + name + "\")",
-                     in_quotes(st_.getColumn(i).getString()));
+                     in_quotes(st_.column(i).text()));
         into = it->get<std::string>();
       };
-      if (!e.is_object()) throw fail(column, "a JSON list of standard values (objects)", in_quotes(st_.getColumn(i).getString()));
+      if (!e.is_object()) throw fail(column, "a JSON list of standard values (objects)", in_quotes(st_.column(i).text()));
       StaleValue v;
       field("standard", v.standard);
       field("label", v.label);
@@ -107,7 +107,7 @@ public:
       field("from", v.from);
       field("cite", v.cite);
       field("renewal", v.renewal);
-      if (v.standard.empty()) throw fail(column, "a JSON list of standard values, each naming its \"standard\"", in_quotes(st_.getColumn(i).getString()));
+      if (v.standard.empty()) throw fail(column, "a JSON list of standard values, each naming its \"standard\"", in_quotes(st_.column(i).text()));
       out.push_back(std::move(v));
     }
     return out;
@@ -117,18 +117,18 @@ public:
   }
 
 private:
-  const SqliteStorage& db_;
-  SQLite::Statement& st_;
+  const SqlStorage& db_;
+  SqlStatement& st_;
   std::string table_, key_;
 };
 
 const char* kRunColumns = "SELECT id, ruleset, period_from, period_to, status, households, bad_records, kind, started, "
                           "coalesce(finished, ''), coalesce(approved_by, ''), coalesce(approved_at, '') FROM runs ";
 
-RunInfo read_run(const SqliteStorage& db, SQLite::Statement& st) {
+RunInfo read_run(const SqlStorage& db, SqlStatement& st) {
   RowReader row(db, st, "runs");
   RunInfo r;
-  r.id = st.getColumn(0).getInt64();  // the INTEGER PRIMARY KEY is always an integer
+  r.id = st.column(0).int64();  // the INTEGER PRIMARY KEY is always an integer
   row.key("(id " + std::to_string(r.id) + ")");
   r.ruleset = row.text(1, "ruleset");
   r.period_from = row.month(2, "period_from");
@@ -149,7 +149,7 @@ const char* kDecisionColumns =
     "SELECT household_id, period, program, eligible, amount, per, members, missing, kind, review, stale, exception, excluded_by, "
     "choice, option_amount FROM decisions ";
 
-StoredDecision read_decision(const SqliteStorage& db, SQLite::Statement& st, std::int64_t run) {
+StoredDecision read_decision(const SqlStorage& db, SqlStatement& st, std::int64_t run) {
   RowReader row(db, st, "decisions");
   StoredDecision d;
   row.key("(run " + std::to_string(run) + ")");
@@ -159,8 +159,8 @@ StoredDecision read_decision(const SqliteStorage& db, SQLite::Statement& st, std
   row.key("(run " + std::to_string(run) + ", household " + d.household + ", " + d.period + ", " + d.program + ")");
   if (!Month::parse(d.period) || d.period.size() != 7) throw row.fail("period", "a month YYYY-MM", in_quotes(d.period));
   if (!is_rule_name(d.program)) throw row.fail("program", "a program's name", in_quotes(d.program));
-  const SQLite::Column eligible = st.getColumn(3);
-  if (!eligible.isNull() && !(eligible.isInteger() && (eligible.getInt64() == 0 || eligible.getInt64() == 1)))
+  const SqlValue eligible = st.column(3);
+  if (!eligible.is_null() && !(eligible.is_integer() && (eligible.int64() == 0 || eligible.int64() == 1)))
     throw row.fail("eligible", "1, 0 or NULL", shown(eligible));
   d.amount = row.amount(4, "amount");
   d.per = row.text(5, "per");
@@ -177,10 +177,10 @@ StoredDecision read_decision(const SqliteStorage& db, SQLite::Statement& st, std
   // The kind and the eligible and amount columns must tell the same story.
   bool consistent = true;
   switch (d.kind) {
-    case DecisionKind::Granted: consistent = !eligible.isNull() && eligible.getInt64() == 1 && d.amount; break;
-    case DecisionKind::AmountUndetermined: consistent = !eligible.isNull() && eligible.getInt64() == 1 && !d.amount; break;
-    case DecisionKind::Undetermined: consistent = eligible.isNull() && !d.amount; break;
-    default: consistent = !eligible.isNull() && eligible.getInt64() == 0 && !d.amount; break;
+    case DecisionKind::Granted: consistent = !eligible.is_null() && eligible.int64() == 1 && d.amount; break;
+    case DecisionKind::AmountUndetermined: consistent = !eligible.is_null() && eligible.int64() == 1 && !d.amount; break;
+    case DecisionKind::Undetermined: consistent = eligible.is_null() && !d.amount; break;
+    default: consistent = !eligible.is_null() && eligible.int64() == 0 && !d.amount; break;
   }
   if (!consistent)
     throw row.fail("kind", "a kind agreeing with eligible and amount (" + shown(eligible) + ", " +
@@ -207,59 +207,61 @@ std::string json_stale(const std::vector<StaleValue>& values) {
 
 }  // namespace
 
-std::optional<RunInfo> SqliteRunRepository::find_unfinished(const std::string& ruleset, const std::string& from, const std::string& to,
+std::optional<RunInfo> SqlRunRepository::find_unfinished(const std::string& ruleset, const std::string& from, const std::string& to,
                                                  const std::string& kind) {
-  SQLite::Statement st(s_.db(), std::string(kRunColumns) +
+  SqlStatement st(s_.sql(), std::string(kRunColumns) +
                                      "WHERE ruleset = ? AND period_from = ? AND period_to = ? AND status = 'running' AND kind = ? "
                                      "ORDER BY id DESC LIMIT 1");
   st.bind(4, kind);
   st.bind(1, ruleset);
   st.bind(2, from);
   st.bind(3, to);
-  if (st.executeStep()) return read_run(s_, st);
+  if (st.step()) return read_run(s_, st);
   return std::nullopt;
 }
 
-RunInfo SqliteRunRepository::create(const std::string& ruleset, const std::string& from, const std::string& to, const std::string& kind) {
+RunInfo SqlRunRepository::create(const std::string& ruleset, const std::string& from, const std::string& to, const std::string& kind) {
   std::int64_t id = 0;
   s_.in_write([&] {
-    SQLite::Statement st(s_.db(), "INSERT INTO runs(ruleset, period_from, period_to, started, status, kind) "
-                                   "VALUES (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 'running', ?)");
-    st.bind(4, kind);
+    SqlStatement st(s_.sql(), "INSERT INTO runs(ruleset, period_from, period_to, started, status, kind) "
+                                   "VALUES (?, ?, ?, ?, 'running', ?) RETURNING id");
+    st.bind(4, utc_timestamp());
+    st.bind(5, kind);
     st.bind(1, ruleset);
     st.bind(2, from);
     st.bind(3, to);
-    st.exec();
-    id = s_.db().getLastInsertRowid();
-    s_.sqlite_ledger().touch("run:" + std::to_string(id));
+    st.step();
+    id = st.column(0).int64();
+    st.reset();
+    s_.sql_ledger().touch("run:" + std::to_string(id));
   });
   return *get(id);
 }
 
-std::optional<RunInfo> SqliteRunRepository::get(std::int64_t id) {
-  SQLite::Statement st(s_.db(), std::string(kRunColumns) + "WHERE id = ?");
+std::optional<RunInfo> SqlRunRepository::get(std::int64_t id) {
+  SqlStatement st(s_.sql(), std::string(kRunColumns) + "WHERE id = ?");
   st.bind(1, id);
-  if (st.executeStep()) return read_run(s_, st);
+  if (st.step()) return read_run(s_, st);
   return std::nullopt;
 }
 
-std::vector<RunInfo> SqliteRunRepository::list() {
+std::vector<RunInfo> SqlRunRepository::list() {
   std::vector<RunInfo> out;
-  SQLite::Statement st(s_.db(), std::string(kRunColumns) + "ORDER BY id");
-  while (st.executeStep()) out.push_back(read_run(s_, st));
+  SqlStatement st(s_.sql(), std::string(kRunColumns) + "ORDER BY id");
+  while (st.step()) out.push_back(read_run(s_, st));
   return out;
 }
 
-void SqliteRunRepository::write(std::int64_t run, const std::vector<HouseholdOutcome>& chunk) {
+void SqlRunRepository::write(std::int64_t run, const std::vector<HouseholdOutcome>& chunk) {
   s_.in_write([&] { write_in_transaction(run, chunk); });
 }
 
-void SqliteRunRepository::write_in_transaction(std::int64_t run, const std::vector<HouseholdOutcome>& chunk) {
-  SqliteLedger& ledger = s_.sqlite_ledger();
+void SqlRunRepository::write_in_transaction(std::int64_t run, const std::vector<HouseholdOutcome>& chunk) {
+  SqlLedger& ledger = s_.sql_ledger();
   const std::int64_t seq = ledger.pending_seq();
   const std::string group = group_name_decisions(run, seq);
-  SQLite::Statement done(s_.db(), "INSERT INTO run_households(run_id, household_id, input_hash, error, ledger_seq) VALUES (?, ?, ?, ?, ?)");
-  SQLite::Statement dec(s_.db(),
+  SqlStatement done(s_.sql(), "INSERT INTO run_households(run_id, household_id, input_hash, error, ledger_seq) VALUES (?, ?, ?, ?, ?)");
+  SqlStatement dec(s_.sql(),
                         "INSERT INTO decisions(run_id, household_id, period, program, eligible, amount, per, members, missing, kind, "
                         "review, stale, exception, excluded_by, choice, option_amount) "
                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -270,11 +272,11 @@ void SqliteRunRepository::write_in_transaction(std::int64_t run, const std::vect
     canon->text(s);
   };
   auto text_or_null = [&](int i, const std::string& s) {
-    if (s.empty()) dec.bind(i), canon->null();
+    if (s.empty()) dec.bind_null(i), canon->null();
     else dec.bind(i, s), canon->text(s);
   };
   auto null = [&](int i) {
-    dec.bind(i);
+    dec.bind_null(i);
     canon->null();
   };
   std::int64_t bad = 0;
@@ -282,7 +284,7 @@ void SqliteRunRepository::write_in_transaction(std::int64_t run, const std::vect
     done.bind(1, run);
     done.bind(2, h.household_id);
     done.bind(3, h.input_hash);
-    if (h.error.empty()) done.bind(4);
+    if (h.error.empty()) done.bind_null(4);
     else done.bind(4, h.error), ++bad;
     done.bind(5, seq);
     done.exec();
@@ -324,7 +326,7 @@ void SqliteRunRepository::write_in_transaction(std::int64_t run, const std::vect
                                                      h.error.empty() ? std::nullopt : std::optional<std::string>(h.error),
                                                      std::move(decision_bytes)));
   }
-  SQLite::Statement upd(s_.db(), "UPDATE runs SET households = households + ?, bad_records = bad_records + ? WHERE id = ?");
+  SqlStatement upd(s_.sql(), "UPDATE runs SET households = households + ?, bad_records = bad_records + ? WHERE id = ?");
   upd.bind(1, static_cast<std::int64_t>(chunk.size()));
   upd.bind(2, bad);
   upd.bind(3, run);
@@ -332,28 +334,29 @@ void SqliteRunRepository::write_in_transaction(std::int64_t run, const std::vect
   ledger.touch("run:" + std::to_string(run));
 }
 
-void SqliteRunRepository::finish(std::int64_t run) {
+void SqlRunRepository::finish(std::int64_t run) {
   s_.in_write([&] {
-    SQLite::Statement st(s_.db(), "UPDATE runs SET status = 'complete', finished = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?");
-    st.bind(1, run);
+    SqlStatement st(s_.sql(), "UPDATE runs SET status = 'complete', finished = ? WHERE id = ?");
+    st.bind(1, utc_timestamp());
+    st.bind(2, run);
     st.exec();
-    s_.sqlite_ledger().touch("run:" + std::to_string(run));
+    s_.sql_ledger().touch("run:" + std::to_string(run));
   });
 }
 
-std::int64_t SqliteRunRepository::done_count(std::int64_t run) {
-  SQLite::Statement st(s_.db(), "SELECT count(*) FROM run_households WHERE run_id = ?");
+std::int64_t SqlRunRepository::done_count(std::int64_t run) {
+  SqlStatement st(s_.sql(), "SELECT count(*) FROM run_households WHERE run_id = ?");
   st.bind(1, run);
-  st.executeStep();
-  return st.getColumn(0).getInt64();
+  st.step();
+  return st.column(0).int64();
 }
 
-std::map<std::string, std::string> SqliteRunRepository::finished_households(std::int64_t run) {
+std::map<std::string, std::string> SqlRunRepository::finished_households(std::int64_t run) {
   std::map<std::string, std::string> out;
-  SQLite::Statement st(s_.db(), "SELECT household_id, input_hash FROM run_households WHERE run_id = ? AND error IS NULL");
+  SqlStatement st(s_.sql(), "SELECT household_id, input_hash FROM run_households WHERE run_id = ? AND error IS NULL");
   st.bind(1, run);
   RowReader row(s_, st, "run_households");
-  while (st.executeStep()) {
+  while (st.step()) {
     row.key("(run " + std::to_string(run) + ")");
     std::string id = row.text(0, "household_id");
     row.key("(run " + std::to_string(run) + ", household " + id + ")");
@@ -362,23 +365,23 @@ std::map<std::string, std::string> SqliteRunRepository::finished_households(std:
   return out;
 }
 
-std::optional<std::pair<std::string, std::string>> SqliteRunRepository::household_in_run(std::int64_t run, const std::string& household) {
-  SQLite::Statement st(s_.db(), "SELECT input_hash, error FROM run_households WHERE run_id = ? AND household_id = ?");
+std::optional<std::pair<std::string, std::string>> SqlRunRepository::household_in_run(std::int64_t run, const std::string& household) {
+  SqlStatement st(s_.sql(), "SELECT input_hash, error FROM run_households WHERE run_id = ? AND household_id = ?");
   st.bind(1, run);
   st.bind(2, household);
-  if (!st.executeStep()) return std::nullopt;
+  if (!st.step()) return std::nullopt;
   RowReader row(s_, st, "run_households");
   row.key("(run " + std::to_string(run) + ", household " + household + ")");
   return std::make_pair(row.text(0, "input_hash"), row.optional_text(1, "error").value_or(""));
 }
 
-std::vector<std::string> SqliteRunRepository::error_examples(std::int64_t run, int limit) {
+std::vector<std::string> SqlRunRepository::error_examples(std::int64_t run, int limit) {
   std::vector<std::string> out;
-  SQLite::Statement st(s_.db(), "SELECT household_id, error FROM run_households WHERE run_id = ? AND error IS NOT NULL ORDER BY household_id LIMIT ?");
+  SqlStatement st(s_.sql(), "SELECT household_id, error FROM run_households WHERE run_id = ? AND error IS NOT NULL ORDER BY household_id LIMIT ?");
   st.bind(1, run);
   st.bind(2, limit);
   RowReader row(s_, st, "run_households");
-  while (st.executeStep()) {
+  while (st.step()) {
     row.key("(run " + std::to_string(run) + ")");
     std::string id = row.text(0, "household_id");
     row.key("(run " + std::to_string(run) + ", household " + id + ")");
@@ -387,17 +390,17 @@ std::vector<std::string> SqliteRunRepository::error_examples(std::int64_t run, i
   return out;
 }
 
-void SqliteRunRepository::for_each_decision(std::int64_t run, const std::string& from, const std::string& to,
+void SqlRunRepository::for_each_decision(std::int64_t run, const std::string& from, const std::string& to,
                                  const std::function<void(const StoredDecision&)>& each) {
   // Every row of the run is read (the key's first column is the run) and its month checked against the run's months,
   // so a damaged period is an error rather than a decision silently left out.
   std::optional<RunInfo> info = get(run);
-  SQLite::Statement st(s_.db(), std::string(kDecisionColumns) + "WHERE run_id = ?");
+  SqlStatement st(s_.sql(), std::string(kDecisionColumns) + "WHERE run_id = ?");
   st.bind(1, run);
-  while (st.executeStep()) {
-    const SQLite::Column p = st.getColumn(1);
-    if (info && p.isText()) {  // the usual case, without decoding the row: a month of the run outside from..to
-      std::string period = p.getString();
+  while (st.step()) {
+    const SqlValue p = st.column(1);
+    if (info && p.is_text()) {  // the usual case, without decoding the row: a month of the run outside from..to
+      std::string period = p.text();
       if (period.size() == 7 && period >= info->period_from && period <= info->period_to && Month::parse(period) &&
           (period < from || period > to))
         continue;
@@ -410,13 +413,13 @@ void SqliteRunRepository::for_each_decision(std::int64_t run, const std::string&
   }
 }
 
-std::vector<StoredDecision> SqliteRunRepository::decisions_of(std::int64_t run, const std::string& household, const std::string& period) {
+std::vector<StoredDecision> SqlRunRepository::decisions_of(std::int64_t run, const std::string& household, const std::string& period) {
   std::vector<StoredDecision> out;
-  SQLite::Statement st(s_.db(), std::string(kDecisionColumns) + "WHERE run_id = ? AND household_id = ? AND period = ? ORDER BY program");
+  SqlStatement st(s_.sql(), std::string(kDecisionColumns) + "WHERE run_id = ? AND household_id = ? AND period = ? ORDER BY program");
   st.bind(1, run);
   st.bind(2, household);
   st.bind(3, period);
-  while (st.executeStep()) out.push_back(read_decision(s_, st, run));
+  while (st.step()) out.push_back(read_decision(s_, st, run));
   return out;
 }
 
@@ -424,35 +427,36 @@ std::vector<StoredDecision> SqliteRunRepository::decisions_of(std::int64_t run, 
 
 namespace entitle {
 
-bool SqliteRunRepository::approve(std::int64_t run, const std::string& user) {
-  SQLite::Statement st(s_.db(), "UPDATE runs SET approved_by = ?, approved_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') "
+bool SqlRunRepository::approve(std::int64_t run, const std::string& user) {
+  SqlStatement st(s_.sql(), "UPDATE runs SET approved_by = ?, approved_at = ? "
                                  "WHERE id = ? AND status = 'complete' AND kind = 'batch' AND approved_by IS NULL");
   st.bind(1, user);
-  st.bind(2, run);
+  st.bind(2, utc_timestamp());
+  st.bind(3, run);
   bool approved = false;
   s_.in_write([&] {
     approved = st.exec() == 1;
-    if (approved) s_.sqlite_ledger().touch("run:" + std::to_string(run));
+    if (approved) s_.sql_ledger().touch("run:" + std::to_string(run));
   });
   return approved;
 }
 
-std::optional<RunInfo> SqliteRunRepository::approved_for(const std::string& period) {
-  SQLite::Statement st(s_.db(), std::string(kRunColumns) +
+std::optional<RunInfo> SqlRunRepository::approved_for(const std::string& period) {
+  SqlStatement st(s_.sql(), std::string(kRunColumns) +
                                      "WHERE approved_by IS NOT NULL AND period_from <= ?1 AND period_to >= ?1 "
                                      "ORDER BY approved_at DESC, id DESC LIMIT 1");
   st.bind(1, period);
-  if (st.executeStep()) return read_run(s_, st);
+  if (st.step()) return read_run(s_, st);
   return std::nullopt;
 }
 
-std::vector<RunInfo> SqliteRunRepository::runs_of_household(const std::string& household) {
+std::vector<RunInfo> SqlRunRepository::runs_of_household(const std::string& household) {
   std::vector<RunInfo> out;
-  SQLite::Statement st(s_.db(), std::string(kRunColumns) +
+  SqlStatement st(s_.sql(), std::string(kRunColumns) +
                                      "WHERE kind = 'batch' AND id IN (SELECT run_id FROM run_households WHERE household_id = ?) "
                                      "ORDER BY id DESC");
   st.bind(1, household);
-  while (st.executeStep()) out.push_back(read_run(s_, st));
+  while (st.step()) out.push_back(read_run(s_, st));
   return out;
 }
 

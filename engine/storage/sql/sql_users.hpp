@@ -1,14 +1,14 @@
-// sqlite_users.hpp — users and sessions in SQLite.
+// sql_users.hpp — users and sessions in SQL, for SQLite and PostgreSQL alike.
 #pragma once
 #include "engine/storage/user_repository.hpp"
 
 namespace entitle {
 
-class SqliteStorage;
+class SqlStorage;
 
-class SqliteUserRepository final : public UserRepository {
+class SqlUserRepository final : public UserRepository {
 public:
-  explicit SqliteUserRepository(SqliteStorage& s) : s_(s) {}
+  explicit SqlUserRepository(SqlStorage& s) : s_(s) {}
   bool add(const UserRecord& user) override;
   std::optional<UserRecord> find(const std::string& name) override;
   std::vector<UserRecord> list() override;
@@ -19,7 +19,7 @@ public:
   void purge_sessions(std::int64_t created_before, std::int64_t seen_before) override;
 
 private:
-  SqliteStorage& s_;
+  SqlStorage& s_;
 };
 
 }  // namespace entitle

@@ -1,9 +1,9 @@
-// sqlite_ledger.hpp — the ledger in SQLite: the repositories note what each write transaction changes, and the entry
+// sql_ledger.hpp — the ledger in SQL (SQLite and PostgreSQL): the repositories note what each write transaction changes, and the entry
 // is appended, chained and signed just before the transaction commits (so an entry and its rows stand or fall
 // together, whatever kills the process).
 #pragma once
-#include <SQLiteCpp/Database.h>
-#include <SQLiteCpp/Statement.h>
+#include "engine/storage/sql/sql_connection.hpp"
+#include "engine/storage/sql/sql_connection.hpp"
 
 #include <map>
 #include <memory>
@@ -17,11 +17,11 @@
 
 namespace entitle {
 
-class SqliteStorage;
+class SqlStorage;
 
-class SqliteLedger final : public Ledger {
+class SqlLedger final : public Ledger {
 public:
-  explicit SqliteLedger(SqliteStorage& s);
+  explicit SqlLedger(SqlStorage& s);
 
   // The write side, for the SQLite repositories (always inside a write transaction).
   /// The number the entry of the open transaction will have: rows written in groups carry it (ledger_seq).
@@ -52,7 +52,7 @@ private:
   const ledger::SigningKey& key();
   /// Appends entry seq_ with these items, chained and signed, and forgets what was pending.
   void append(std::vector<ledger::LedgerItem> items);
-  SqliteStorage& s_;
+  SqlStorage& s_;
   std::string actor_;
   std::int64_t seq_ = 0;                            // 0: no entry pending
   std::map<std::string, ledger::GroupDigest> groups_;
@@ -73,6 +73,8 @@ std::string run_household_digest(std::int64_t run, const std::string& household,
 std::string group_name_households(std::int64_t seq);
 /// Now, UTC, as the database stores times: YYYY-MM-DDTHH:MM:SSZ.
 std::string utc_timestamp();
+/// Now, UTC, as imports and rule sets record when they were stored: YYYY-MM-DD HH:MM:SS.
+std::string utc_datetime();
 std::string group_name_decisions(std::int64_t run, std::int64_t seq);
 
 }  // namespace entitle

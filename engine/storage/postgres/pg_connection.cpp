@@ -1,0 +1,233 @@
+// pg_connection.cpp — libpq behind SqlConnection and SqlStatement.
+#include "engine/storage/postgres/pg_connection.hpp"
+
+#include <libpq-fe.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <optional>
+#include <vector>
+
+namespace entitle {
+namespace {
+
+/// Owns one PGresult.
+struct Result {
+  PGresult* r = nullptr;
+  Result() = default;
+  explicit Result(PGresult* res) : r(res) {}
+  Result(Result&& o) noexcept : r(o.r) { o.r = nullptr; }
+  Result& operator=(Result&& o) noexcept {
+    if (this != &o) {
+      if (r) PQclear(r);
+      r = o.r;
+      o.r = nullptr;
+    }
+    return *this;
+  }
+  ~Result() {
+    if (r) PQclear(r);
+  }
+};
+
+/// The result, or a PgError with the server's message and SQLSTATE (or the connection's, when there is no result).
+Result checked(PGconn* conn, PGresult* res, const std::string& sql) {
+  Result out(res);
+  ExecStatusType status = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return out;
+  std::string message = res ? PQresultErrorMessage(res) : PQerrorMessage(conn);
+  const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
+  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+  if (PQstatus(conn) == CONNECTION_BAD && !state) state = "08006";
+  std::string shown = sql.size() > 120 ? sql.substr(0, 120) + "…" : sql;
+  throw PgError(message + " (SQL: " + shown + ")", state ? state : "");
+}
+
+SqlType type_of(Oid oid) {
+  switch (oid) {
+    case 20: case 21: case 23: case 26: return SqlType::Integer;  // int8, int2, int4, oid
+    case 700: case 701: case 1700: return SqlType::Real;          // float4, float8, numeric
+    case 17: return SqlType::Blob;                                // bytea
+    default: return SqlType::Text;
+  }
+}
+
+class PgStatement final : public SqlStatement::Impl {
+public:
+  PgStatement(PgConnection& c, const std::string& sql) : c_(c), original_(sql) {
+    sql_ = pg_placeholders(sql, count_);
+    params_.resize(static_cast<std::size_t>(count_));
+  }
+  void bind_int64(int index, std::int64_t value) override { slot(index) = std::to_string(value); }
+  void bind_text(int index, std::string_view value) override { slot(index) = std::string(value); }
+  void bind_null(int index) override { slot(index).reset(); }
+  bool step() override {
+    if (!ran_) run();
+    ++row_;
+    return row_ < PQntuples(result_.r);
+  }
+  int exec() override {
+    run();
+    const char* n = PQcmdTuples(result_.r);
+    return n && *n ? std::atoi(n) : 0;
+  }
+  void reset() override {
+    result_ = Result();
+    ran_ = false;
+    row_ = -1;
+  }
+  void clear_bindings() override {
+    for (auto& p : params_) p.reset();
+  }
+  int column_count() override { return result_.r ? PQnfields(result_.r) : 0; }
+  SqlType column_type(int index) override {
+    if (PQgetisnull(result_.r, row_, index)) return SqlType::Null;
+    return type_of(PQftype(result_.r, index));
+  }
+  std::int64_t column_int64(int index) override {
+    if (PQgetisnull(result_.r, row_, index)) return 0;
+    return std::strtoll(PQgetvalue(result_.r, row_, index), nullptr, 10);
+  }
+  std::string_view column_text(int index) override {
+    if (PQgetisnull(result_.r, row_, index)) return {};
+    return std::string_view(PQgetvalue(result_.r, row_, index), static_cast<std::size_t>(PQgetlength(result_.r, row_, index)));
+  }
+  const char* column_name(int index) override { return PQfname(result_.r, index); }
+
+private:
+  std::optional<std::string>& slot(int index) {
+    if (index < 1) throw std::out_of_range("parameter index " + std::to_string(index));
+    if (static_cast<std::size_t>(index) > params_.size()) params_.resize(static_cast<std::size_t>(index));
+    return params_[static_cast<std::size_t>(index) - 1];
+  }
+  void run() {
+    std::vector<const char*> values;
+    values.reserve(params_.size());
+    for (const auto& p : params_) values.push_back(p ? p->c_str() : nullptr);
+    int n = static_cast<int>(values.size());
+    std::string name = c_.prepared_name(sql_, n);
+    PGresult* res = name.empty() ? PQexecParams(c_.handle(), sql_.c_str(), n, nullptr, values.data(), nullptr, nullptr, 0)
+                                 : PQexecPrepared(c_.handle(), name.c_str(), n, values.data(), nullptr, nullptr, 0);
+    result_ = checked(c_.handle(), res, original_);
+    ran_ = true;
+    row_ = -1;
+  }
+
+  PgConnection& c_;
+  std::string original_, sql_;
+  int count_ = 0;
+  std::vector<std::optional<std::string>> params_;
+  Result result_;
+  bool ran_ = false;
+  int row_ = -1;
+};
+
+void ignore_notice(void*, const char*) {}
+
+}  // namespace
+
+std::string pg_placeholders(const std::string& sql, int& count) {
+  std::string out;
+  out.reserve(sql.size() + 16);
+  int highest = 0;
+  char quote = 0;
+  for (std::size_t i = 0; i < sql.size(); ++i) {
+    char ch = sql[i];
+    if (quote) {
+      out += ch;
+      if (ch == quote) quote = 0;
+      continue;
+    }
+    if (ch == '\'' || ch == '"') {
+      quote = ch;
+      out += ch;
+      continue;
+    }
+    if (ch != '?') {
+      out += ch;
+      continue;
+    }
+    std::size_t j = i + 1;
+    int number = 0;
+    while (j < sql.size() && sql[j] >= '0' && sql[j] <= '9') number = number * 10 + (sql[j++] - '0');
+    if (j == i + 1) number = highest + 1;  // a bare '?': one more than the highest so far, as SQLite numbers it
+    if (number > highest) highest = number;
+    out += "$" + std::to_string(number);
+    i = j - 1;
+  }
+  count = highest;
+  return out;
+}
+
+std::string pg_redacted(const std::string& uri) {
+  std::string out = uri;
+  // postgresql://user:secret@host → postgresql://user@host
+  if (std::size_t scheme = out.find("://"); scheme != std::string::npos) {
+    std::size_t at = out.find('@', scheme + 3), slash = out.find('/', scheme + 3);
+    if (at != std::string::npos && (slash == std::string::npos || at < slash)) {
+      std::size_t colon = out.find(':', scheme + 3);
+      if (colon != std::string::npos && colon < at) out.erase(colon, at - colon);
+    }
+  }
+  // …?password=secret&… → …?password=…&…
+  for (std::size_t p = out.find("password="); p != std::string::npos; p = out.find("password=", p + 1)) {
+    std::size_t end = out.find('&', p);
+    out.replace(p + 9, (end == std::string::npos ? out.size() : end) - (p + 9), "…");
+  }
+  return out;
+}
+
+PgConnection::PgConnection(const std::string& uri) {
+  conn_ = PQconnectdb(uri.c_str());
+  if (!conn_ || PQstatus(conn_) != CONNECTION_OK) {
+    std::string message = conn_ ? PQerrorMessage(conn_) : "out of memory";
+    while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+    if (conn_) PQfinish(conn_);
+    conn_ = nullptr;
+    throw PgError(message, "08001");
+  }
+  PQsetNoticeProcessor(conn_, ignore_notice, nullptr);  // "already exists, skipping" and the like are not for people
+  exec("SET client_min_messages = warning; SET TIME ZONE 'UTC'");
+}
+
+PgConnection::~PgConnection() {
+  if (conn_) PQfinish(conn_);
+}
+
+std::unique_ptr<SqlStatement::Impl> PgConnection::prepare(const std::string& sql) { return std::make_unique<PgStatement>(*this, sql); }
+
+std::string PgConnection::prepared_name(const std::string& sql, int params) {
+  auto it = prepared_.find(sql);
+  if (it == prepared_.end()) {
+    prepared_.emplace(sql, "");
+    return "";
+  }
+  if (it->second.empty()) {
+    std::string name = "entitle_" + std::to_string(++prepared_count_);
+    checked(conn_, PQprepare(conn_, name.c_str(), sql.c_str(), params, nullptr), sql);
+    it->second = name;
+  }
+  return it->second;
+}
+
+void PgConnection::exec(const std::string& sql) { checked(conn_, PQexec(conn_, sql.c_str()), sql); }
+
+void PgConnection::begin_write() {
+  exec("BEGIN");
+  exec("SELECT pg_advisory_xact_lock(" + std::to_string(kPgWriteLock) + ")");
+}
+
+void PgConnection::begin_read() { exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); }
+
+void PgConnection::commit() {
+  // A transaction an error has aborted answers COMMIT with ROLLBACK: that is a failure, never a silent loss.
+  Result r = checked(conn_, PQexec(conn_, "COMMIT"), "COMMIT");
+  if (std::strcmp(PQcmdStatus(r.r), "ROLLBACK") == 0)
+    throw PgError("the transaction was rolled back by an earlier error, not committed", "25P02");
+}
+
+void PgConnection::rollback() { exec("ROLLBACK"); }
+
+bool PgConnection::in_transaction() { return PQtransactionStatus(conn_) != PQTRANS_IDLE; }
+
+}  // namespace entitle

@@ -1,0 +1,67 @@
+// pg_connection.hpp — SqlConnection over one libpq connection: what the SQL repositories run on PostgreSQL. Statements
+// keep the repositories' `?` and `?N` placeholders (turned into `$N`); a statement run a second time on the same
+// connection is prepared on the server once and reused. Results are read whole.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include "engine/storage/sql/sql_connection.hpp"
+
+struct pg_conn;
+
+namespace entitle {
+
+/// An error PostgreSQL reported: its message and SQLSTATE ("53100" disk full, "08006" connection failure, …).
+class PgError : public std::runtime_error {
+public:
+  PgError(const std::string& message, std::string sqlstate) : std::runtime_error(message), sqlstate_(std::move(sqlstate)) {}
+  const std::string& sqlstate() const { return sqlstate_; }
+
+private:
+  std::string sqlstate_;
+};
+
+/// `sql` with SQLite's placeholders (`?` numbered in order, `?N` the N-th again) written as PostgreSQL's (`$N`),
+/// leaving quoted text and identifiers alone; `count` gets the highest number used.
+std::string pg_placeholders(const std::string& sql, int& count);
+
+/// A connection URI as it may be shown: without its password.
+std::string pg_redacted(const std::string& uri);
+
+class PgConnection final : public SqlConnection {
+public:
+  /// Connects to `uri` (postgresql://…); a PgError when it cannot.
+  explicit PgConnection(const std::string& uri);
+  ~PgConnection() override;
+  PgConnection(const PgConnection&) = delete;
+  PgConnection& operator=(const PgConnection&) = delete;
+
+  SqlDialect dialect() const override { return SqlDialect::Postgres; }
+  std::unique_ptr<SqlStatement::Impl> prepare(const std::string& sql) override;
+  void exec(const std::string& sql) override;
+  void begin_write() override;
+  void begin_read() override;
+  void commit() override;
+  void rollback() override;
+  bool in_transaction() override;
+
+  /// The libpq connection, for the statements of this file.
+  pg_conn* handle() { return conn_; }
+  /// The name of the server-side prepared statement for `sql`, preparing it the second time it is run; "" the first
+  /// time (it is then run unprepared).
+  std::string prepared_name(const std::string& sql, int params);
+
+private:
+  pg_conn* conn_ = nullptr;
+  std::map<std::string, std::string> prepared_;  // SQL → statement name ("" : run once, not yet prepared)
+  int prepared_count_ = 0;                        // statements prepared on this connection: the next name's number
+};
+
+/// The advisory lock every write transaction takes (pg_advisory_xact_lock): one writer at a time, as the ledger's chain
+/// of entries needs, and as SQLite's BEGIN IMMEDIATE gives.
+constexpr std::int64_t kPgWriteLock = 0x656e7469746c6501;  // "entitle" 01
+
+}  // namespace entitle
