@@ -393,9 +393,10 @@ std::vector<std::string> SqlRunRepository::error_examples(std::int64_t run, int 
 void SqlRunRepository::for_each_decision(std::int64_t run, const std::string& from, const std::string& to,
                                  const std::function<void(const StoredDecision&)>& each) {
   // Every row of the run is read (the key's first column is the run) and its month checked against the run's months,
-  // so a damaged period is an error rather than a decision silently left out.
+  // so a damaged period is an error rather than a decision silently left out. In key order on every backend (SQLite's
+  // table is stored in it; PostgreSQL reads its primary key's index), so reports list decisions alike.
   std::optional<RunInfo> info = get(run);
-  SqlStatement st(s_.sql(), std::string(kDecisionColumns) + "WHERE run_id = ?");
+  SqlStatement st(s_.sql(), std::string(kDecisionColumns) + "WHERE run_id = ? ORDER BY household_id, period, program");
   st.bind(1, run);
   while (st.step()) {
     const SqlValue p = st.column(1);
