@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <ctime>
@@ -66,7 +67,8 @@ private:
 };
 
 void print_summary(const BatchSummary& s, const ir::RuleSet& rs) {
-  std::cout << "run " << s.run.id << (s.resumed ? " (resumed)" : "") << ": rules " << s.run.ruleset.substr(0, 19) << "…, months "
+  std::cout << "run " << s.run.id << (!s.part.empty() ? " (this worker: " + s.part + (s.resumed ? ", joining the run" : "") + ")"
+                                       : s.resumed ? " (resumed)" : "") << ": rules " << s.run.ruleset.substr(0, 19) << "…, months "
             << s.run.period_from << " to " << s.run.period_to << (s.interrupted ? " — stopped before the end" : "") << '\n';
   std::cout << "households: " << s.households << "; with errors: " << s.bad_records << '\n';
   std::cout << "granted in " << s.period << ":\n";
@@ -190,10 +192,28 @@ int run_gen(std::size_t households, const std::string& region, std::uint64_t see
 }
 
 int run_batch(const std::string& db_path, const std::string& rules, const std::string& period, const std::string& to,
-              std::int64_t compare_to, const std::string& report_dir, unsigned threads, long stop_after_chunks) {
+              std::int64_t compare_to, const std::string& report_dir, unsigned threads, long stop_after_chunks,
+              const std::string& township, const std::string& shard) {
   auto from = Month::parse(period), until = Month::parse(to.empty() ? period : to);
   if (!from || !until || *until < *from) {
     std::cerr << "entitle: --period and --to expect months YYYY-MM, --to not before --period\n";
+    return 2;
+  }
+  int shard_i = 0, shard_n = 0;
+  if (!shard.empty()) {
+    char slash = 0, rest = 0;
+    if (std::sscanf(shard.c_str(), "%d%c%d%c", &shard_i, &slash, &shard_n, &rest) != 3 || slash != '/' || shard_n < 1 ||
+        shard_i < 1 || shard_i > shard_n || shard_n > 1000) {
+      std::cerr << "entitle: --shard '" << shard << "' 应为 i/n，1 ≤ i ≤ n ≤ 1000，如 1/4 (expected i/n with 1 ≤ i ≤ n ≤ 1000, e.g. 1/4)\n";
+      return 2;
+    }
+  }
+  if (!township.empty() && (township.size() < 6 || township.size() > 12 || township.find_first_not_of("0123456789") != std::string::npos)) {
+    std::cerr << "entitle: --township '" << township << "' 应为 6 至 12 位数字的区划代码，如 140521101 (expected a 6- to 12-digit region code)\n";
+    return 2;
+  }
+  if (!township.empty() && !shard.empty()) {
+    std::cerr << "entitle: --township 与 --shard 只能选一个 (give either --township or --shard, not both)\n";
     return 2;
   }
   auto loaded = rules_or_report(rules);
@@ -205,11 +225,20 @@ int run_batch(const std::string& db_path, const std::string& rules, const std::s
   o.to = *until;
   o.threads = threads;
   o.stop_after_chunks = stop_after_chunks;
+  o.township = township;
+  o.shard = shard_i;
+  o.shards = shard_n;
   ProgressBar bar;
   BatchSummary s = run_batch(db, *loaded, o, [&](std::int64_t done, std::int64_t total) { bar(done, total); });
   print_summary(s, *loaded->rules);
   spdlog::info("evaluation {:.2f} s, writing {:.2f} s", s.eval_seconds, s.write_seconds);
   if (s.interrupted) return 1;
+  if (s.run.status != "complete") {  // one worker's part: the others decide the rest of the run
+    std::cout << "this worker's part is decided; run " << s.run.id << " is complete once the other workers finish ("
+              << s.households << " of " << db.households().count() << " households decided so far)\n";
+    if (compare_to > 0) std::cout << "--compare-to: the report is written once the run is complete (entitle diff)\n";
+    return 0;
+  }
   if (compare_to > 0) {
     DiffReport r = diff_runs(db, compare_to, s.run.id);
     print_diff(r);

@@ -10,7 +10,8 @@ int run_import(const std::string& file, const std::string& db, const std::string
 int run_gen(std::size_t households, const std::string& region, std::uint64_t seed, const std::string& rules,
             const std::string& out, const std::string& db);
 int run_batch(const std::string& db, const std::string& rules, const std::string& period, const std::string& to,
-              std::int64_t compare_to, const std::string& report_dir, unsigned threads, long stop_after_chunks);
+              std::int64_t compare_to, const std::string& report_dir, unsigned threads, long stop_after_chunks,
+              const std::string& township = "", const std::string& shard = "");
 int run_runs(const std::string& db);
 int run_diff(const std::string& db, std::int64_t from, std::int64_t to, const std::string& report_dir);
 int run_replay(const std::string& db, std::int64_t run, const std::string& household, const std::string& period,

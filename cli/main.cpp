@@ -67,7 +67,7 @@ int main(int argc, char** argv) {
   gen->add_option("--out", gen_out, "write JSON Lines here");
   gen->add_option("--db", gen_db, "or store into this case database");
 
-  std::string b_db, b_rules = "rules", b_period, b_to, b_report = "report";
+  std::string b_db, b_rules = "rules", b_period, b_to, b_report = "report", b_township, b_shard;
   std::int64_t b_compare = 0;
   unsigned b_threads = 0;
   long b_stop = -1;
@@ -79,6 +79,9 @@ int main(int argc, char** argv) {
   batch->add_option("--compare-to", b_compare, "then diff against this earlier run");
   batch->add_option("--report", b_report, "directory for the --compare-to report (default: report)");
   batch->add_option("--threads", b_threads, "worker threads (default: all cores)");
+  batch->add_option("--township", b_township, "decide only this township's households (9-digit code, or a county prefix); "
+                                              "workers on different townships share one run");
+  batch->add_option("--shard", b_shard, "decide only part i of n (i/n: ranges of household ids); workers share one run");
   batch->add_option("--stop-after-chunks", b_stop, "testing: stop after N write transactions, as if killed")->group("");
 
   std::string r_db;
@@ -170,7 +173,7 @@ int main(int argc, char** argv) {
     if (*doc) return entitle::cli::run_doc(doc_dir, doc_out);
     if (*imp) return entitle::cli::run_import(imp_file, imp_db, imp_rules, imp_errors, imp_today);
     if (*gen) return entitle::cli::run_gen(gen_n, gen_region, gen_seed, gen_rules, gen_out, gen_db);
-    if (*batch) return entitle::cli::run_batch(b_db, b_rules, b_period, b_to, b_compare, b_report, b_threads, b_stop);
+    if (*batch) return entitle::cli::run_batch(b_db, b_rules, b_period, b_to, b_compare, b_report, b_threads, b_stop, b_township, b_shard);
     if (*runs_cmd) return entitle::cli::run_runs(r_db);
     if (*diff) return entitle::cli::run_diff(d_db, d_from, d_to, d_report);
     if (*replay) return entitle::cli::run_replay(rp_db, rp_run, rp_household, rp_period, rp_format);

@@ -98,6 +98,30 @@ std::optional<Rational> annual_amount(const Rational& amount, const std::string&
   return std::nullopt;
 }
 
+/// The households of this worker's part: BatchOptions::township, or shard i of n as a range of ids cut by
+/// split_points (an empty range when there are fewer households than shards).
+static HouseholdScope household_scope(HouseholdRepository& households, const BatchOptions& o) {
+  HouseholdScope scope;
+  scope.township = o.township;
+  if (o.shards > 1) {
+    std::vector<std::string> cut = households.split_points(o.shards);
+    std::size_t i = static_cast<std::size_t>(o.shard) - 1;  // 0-based: from cut[i − 1] up to cut[i]
+    if (i > cut.size()) {
+      scope.id_from = scope.id_to = "~";  // nothing
+    } else {
+      if (i > 0) scope.id_from = cut[i - 1];
+      if (i < cut.size()) scope.id_to = cut[i];
+    }
+  }
+  return scope;
+}
+
+std::string batch_lock_scope(const BatchOptions& o) {
+  if (!o.township.empty()) return "township:" + o.township;
+  if (o.shards > 1) return "shard:" + std::to_string(o.shard) + "/" + std::to_string(o.shards);
+  return "";
+}
+
 /// run_batch with the database's batch lock held.
 static BatchSummary run_batch_locked(Storage& db, const LoadedRules& rules, const BatchOptions& o, const BatchProgress& progress,
                                      BatchLock& lock) {
@@ -107,15 +131,27 @@ static BatchSummary run_batch_locked(Storage& db, const LoadedRules& rules, cons
   HouseholdRepository& households = db.households();
   BatchSummary sum;
   std::string from = o.from.to_string(), to = o.to.to_string();
-  if (auto unfinished = runs.find_unfinished(rs.hash, from, to, o.kind)) {
-    sum.run = *unfinished;
-    sum.resumed = true;
-  } else {
-    sum.run = runs.create(rs.hash, from, to, o.kind);
+  HouseholdScope scope = household_scope(households, o);
+  {
+    // Found or created under the write lock: workers that start together on one database share one run.
+    WriteTransaction tx = db.begin_write();
+    if (auto unfinished = runs.find_unfinished(rs.hash, from, to, o.kind)) {
+      sum.run = *unfinished;
+      sum.resumed = true;
+    } else {
+      sum.run = runs.create(rs.hash, from, to, o.kind);
+    }
+    tx.commit();
   }
   lock.set_run(sum.run.id);
-  std::int64_t total = static_cast<std::int64_t>(households.count());
-  std::int64_t done = runs.done_count(sum.run.id);
+  // Progress: of the whole run, or, for one worker's part, of what was left of it when the worker started.
+  std::int64_t total = 0, done = 0;
+  if (scope.whole()) {
+    total = static_cast<std::int64_t>(households.count());
+    done = runs.done_count(sum.run.id);
+  } else {
+    total = static_cast<std::int64_t>(households.count(scope, sum.run.id));
+  }
   unsigned threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
   Evaluator ev(rs);
   std::vector<Worker> workers(threads);
@@ -161,11 +197,18 @@ static BatchSummary run_batch_locked(Storage& db, const LoadedRules& rules, cons
       return false;
     }
     return true;
-  });
+  }, scope);
   write_pending();
-  if (!sum.interrupted) runs.finish(sum.run.id);
+  if (!sum.interrupted) {
+    // One worker's part done: the run is complete once every stored household is decided in it (by whichever worker
+    // finishes last; a household left between parts is decided by running the batch again, on the whole database).
+    WriteTransaction tx = db.begin_write();
+    if (scope.whole() || runs.done_count(sum.run.id) == static_cast<std::int64_t>(households.count())) runs.finish(sum.run.id);
+    tx.commit();
+  }
   BatchSummary totals = summarize_run(db, sum.run.id, to);
   totals.resumed = sum.resumed;
+  totals.part = batch_lock_scope(o);
   totals.interrupted = sum.interrupted;
   totals.eval_seconds = sum.eval_seconds;
   totals.write_seconds = sum.write_seconds;
@@ -175,7 +218,16 @@ static BatchSummary run_batch_locked(Storage& db, const LoadedRules& rules, cons
 BatchSummary run_batch(Storage& db, const LoadedRules& rules, const BatchOptions& o, const BatchProgress& progress) {
   try {
     std::optional<BatchLock> own;
-    if (!o.lock) own.emplace(db.lock_batch("", BatchLockHolder::this_process(o.kind, o.from.to_string() + ".." + o.to.to_string())));
+    if (!o.township.empty() && (o.township.size() < 6 || o.township.size() > 12 ||
+                                o.township.find_first_not_of("0123456789") != std::string::npos))
+      throw std::invalid_argument("乡镇代码 '" + o.township + "' 应为 6 至 12 位数字 (a township or county code: 6 to 12 digits)");
+    if (o.shards < 0 || (o.shards > 0 && (o.shard < 1 || o.shard > o.shards)))
+      throw std::invalid_argument("分片 " + std::to_string(o.shard) + "/" + std::to_string(o.shards) +
+                                  " 无效，应为 i/n 且 1 ≤ i ≤ n (a shard is i/n with 1 ≤ i ≤ n)");
+    if (!o.township.empty() && o.shards > 1)
+      throw std::invalid_argument("--township 与 --shard 只能选一个 (give either --township or --shard)");
+    if (!o.lock)
+      own.emplace(db.lock_batch(batch_lock_scope(o), BatchLockHolder::this_process(o.kind, o.from.to_string() + ".." + o.to.to_string())));
     return run_batch_locked(db, rules, o, progress, o.lock ? *o.lock : *own);
   } catch (const StorageError&) {
     throw;

@@ -22,6 +22,11 @@ struct BatchOptions {
   long stop_after_chunks = -1;   // testing only: return as if killed after this many chunks
   std::string kind = "batch";    // "preview": a standard amendment's impact preview, never a decision of record
   const std::atomic<bool>* cancel = nullptr;  // when set and true, stop after the current write transaction
+  // One worker's part of the run (several workers share one run, each deciding its part; the run is complete when
+  // every household is decided): the households of one township (9-digit code) or county prefix, or shard `shard` of
+  // `shards` (1-based; contiguous ranges of household ids of nearly equal size). Empty / 0: the whole database.
+  std::string township;
+  int shard = 0, shards = 0;
   BatchLock* lock = nullptr;  // the database's batch lock, when the caller holds it already; otherwise run_batch takes
                               // it, and another holder makes it throw BatchBusy (a StorageError naming who)
 };
@@ -39,6 +44,7 @@ struct ProgramTotals {
 struct BatchSummary {
   RunInfo run;
   bool resumed = false;
+  std::string part;                          // one worker's part ("township:140521101", "shard:1/2"); "" the whole database
   bool interrupted = false;
   std::string period;                        // the month the totals are for (the last of the range)
   std::int64_t households = 0, bad_records = 0;
@@ -62,6 +68,9 @@ StoredDecision stored_decision(const ir::RuleSet& rs, const Entitlement& e, cons
 std::optional<Rational> annual_amount(const Rational& amount, const std::string& per);
 
 using BatchProgress = std::function<void(std::int64_t done, std::int64_t total)>;
+
+/// The batch lock's scope for `o`'s part: "" (the whole database), "township:CODE" or "shard:i/n".
+std::string batch_lock_scope(const BatchOptions& o);
 
 BatchSummary run_batch(Storage& db, const LoadedRules& rules, const BatchOptions& options, const BatchProgress& progress);
 

@@ -46,6 +46,13 @@ struct HouseholdQuery {
   int limit = 50, offset = 0;
 };
 
+/// The households one batch worker decides: those whose township code starts with `township` (digits; empty: any)
+/// and whose id lies in [id_from, id_to) (empty: unbounded). The whole database by default.
+struct HouseholdScope {
+  std::string township, id_from, id_to;
+  bool whole() const { return township.empty() && id_from.empty() && id_to.empty(); }
+};
+
 class HouseholdRepository {
 public:
   virtual ~HouseholdRepository() = default;
@@ -70,11 +77,15 @@ public:
   /// The record of one version, or none.
   virtual std::optional<std::string> version_record(const std::string& id, int version) = 0;
 
-  virtual std::size_t count() = 0;
-  /// Visits households in id order, `batch` at a time, skipping those `done` in run `skip_run` (0: none); stops when
-  /// `each` returns false.
-  virtual void scan(std::int64_t skip_run, std::size_t batch,
-                    const std::function<bool(std::vector<StoredHousehold>&&)>& each) = 0;
+  /// How many households are stored (in `scope`; not yet done in run `not_done_in_run` when it is not 0).
+  virtual std::size_t count(const HouseholdScope& scope = {}, std::int64_t not_done_in_run = 0) = 0;
+  /// Visits the households of `scope` in id order, `batch` at a time, skipping those done in run `skip_run` (0: none);
+  /// stops when `each` returns false.
+  virtual void scan(std::int64_t skip_run, std::size_t batch, const std::function<bool(std::vector<StoredHousehold>&&)>& each,
+                    const HouseholdScope& scope = {}) = 0;
+  /// The ids that cut the households, in id order, into `parts` parts of (nearly) equal size: parts − 1 ids, each the
+  /// first of a part after the first (fewer when there are fewer households than parts).
+  virtual std::vector<std::string> split_points(int parts) = 0;
   /// The stored record of a household, and its earlier versions (oldest first).
   virtual std::vector<std::string> history(const std::string& id) = 0;
   /// The version of a household's record whose hash is `record_hash` (a run's input hash): the current record or

@@ -137,24 +137,60 @@ HouseholdRepository::Put SqlHouseholdRepository::put_in_transaction(const std::s
   return version == 0 ? Put::New : Put::Updated;
 }
 
-std::size_t SqlHouseholdRepository::count() {
-  return static_cast<std::size_t>(s_.sql().query_int64("SELECT count(*) FROM households"));
+namespace {
+// The conditions of `scope` on households h, with their parameters in order; "" for the whole database. A township
+// prefix of digits is the range [prefix, prefix + ":") (':' follows '9'), which an index on township can seek.
+std::string scope_condition(const HouseholdScope& scope, std::vector<std::string>& params) {
+  std::string where;
+  if (!scope.township.empty()) {
+    where += " AND h.township >= ? AND h.township < ?";
+    params.push_back(scope.township);
+    params.push_back(scope.township + ":");
+  }
+  if (!scope.id_from.empty()) {
+    where += " AND h.id >= ?";
+    params.push_back(scope.id_from);
+  }
+  if (!scope.id_to.empty()) {
+    where += " AND h.id < ?";
+    params.push_back(scope.id_to);
+  }
+  return where;
+}
+}  // namespace
+
+std::size_t SqlHouseholdRepository::count(const HouseholdScope& scope, std::int64_t not_done_in_run) {
+  if (scope.whole() && !not_done_in_run) return static_cast<std::size_t>(s_.sql().query_int64("SELECT count(*) FROM households"));
+  std::vector<std::string> params;
+  std::string where = scope_condition(scope, params);
+  SqlStatement st(s_.sql(), std::string("SELECT count(*) FROM households h WHERE ") +
+                                (not_done_in_run ? "NOT EXISTS (SELECT 1 FROM run_households r WHERE r.run_id = ? AND r.household_id = h.id)"
+                                                 : "1 = 1") +
+                                where);
+  int p = 1;
+  if (not_done_in_run) st.bind(p++, not_done_in_run);
+  for (const std::string& v : params) st.bind(p++, v);
+  st.step();
+  return static_cast<std::size_t>(st.column(0).int64());
 }
 
 void SqlHouseholdRepository::scan(std::int64_t skip_run, std::size_t batch,
-                          const std::function<bool(std::vector<StoredHousehold>&&)>& each) {
+                                  const std::function<bool(std::vector<StoredHousehold>&&)>& each, const HouseholdScope& scope) {
   // Keyset pagination by id: stable, and cheap however far into the table we are.
   std::string last;
   bool first = true;
+  std::vector<std::string> scope_params;
+  std::string in_scope = scope_condition(scope, scope_params);
   for (;;) {
     // Two statements, not "(? OR id > ?)": an OR with a parameter keeps SQLite from seeking by the primary key.
     SqlStatement st(s_.sql(), std::string("SELECT h.id, h.township, h.record, h.record_hash FROM households h WHERE ") +
                                        (first ? "" : "h.id > ? AND ") +
-                                       "NOT EXISTS (SELECT 1 FROM run_households r WHERE r.run_id = ? AND r.household_id = h.id) "
-                                       "ORDER BY h.id LIMIT ?");
+                                       "NOT EXISTS (SELECT 1 FROM run_households r WHERE r.run_id = ? AND r.household_id = h.id)" +
+                                       in_scope + " ORDER BY h.id LIMIT ?");
     int p = 1;
     if (!first) st.bind(p++, last);
     st.bind(p++, skip_run);
+    for (const std::string& v : scope_params) st.bind(p++, v);
     st.bind(p++, static_cast<std::int64_t>(batch));
     std::vector<StoredHousehold> rows;
     while (st.step())
@@ -165,6 +201,20 @@ void SqlHouseholdRepository::scan(std::int64_t skip_run, std::size_t batch,
     bool more = rows.size() == batch;
     if (!each(std::move(rows)) || !more) return;
   }
+}
+
+std::vector<std::string> SqlHouseholdRepository::split_points(int parts) {
+  std::vector<std::string> points;
+  std::int64_t n = s_.sql().query_int64("SELECT count(*) FROM households");
+  SqlStatement st(s_.sql(), "SELECT id FROM households ORDER BY id LIMIT 1 OFFSET ?");
+  for (int k = 1; k < parts; ++k) {
+    std::int64_t offset = n * k / parts;
+    if (offset == 0) continue;
+    st.reset();
+    st.bind(1, offset);
+    if (st.step() && (points.empty() || points.back() != st.column(0).text())) points.push_back(st.column(0).text());
+  }
+  return points;
 }
 
 std::vector<std::string> SqlHouseholdRepository::history(const std::string& id) {

@@ -21,8 +21,10 @@ public:
   std::vector<HouseholdListing> search(const HouseholdQuery& q, std::int64_t& total) override;
   std::vector<HouseholdVersion> versions(const std::string& id) override;
   std::optional<std::string> version_record(const std::string& id, int version) override;
-  std::size_t count() override;
-  void scan(std::int64_t skip_run, std::size_t batch, const std::function<bool(std::vector<StoredHousehold>&&)>& each) override;
+  std::size_t count(const HouseholdScope& scope, std::int64_t not_done_in_run) override;
+  void scan(std::int64_t skip_run, std::size_t batch, const std::function<bool(std::vector<StoredHousehold>&&)>& each,
+            const HouseholdScope& scope) override;
+  std::vector<std::string> split_points(int parts) override;
   std::vector<std::string> history(const std::string& id) override;
   std::optional<std::string> record_version(const std::string& id, const std::string& record_hash) override;
   std::map<std::string, std::string> townships() override;
