@@ -34,7 +34,7 @@ int run_audit_verify(const std::string& db_path, const std::vector<std::string>&
     }
   auto db = open_storage_to_audit(db_path);  // read only: verify never creates, upgrades or signs anything
   ledger::VerifyReport r = ledger::verify(db->ledger(), o);
-  std::cout << ledger::render_report(r, db_path);
+  std::cout << ledger::render_report(r, db->location());  // a PostgreSQL URI without its password
   return r.intact() ? 0 : 1;
 }
 

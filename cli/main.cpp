@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "cli/audit_commands.hpp"
+#include "cli/migrate_command.hpp"
 #include "cli/casework_commands.hpp"
 #include "cli/commands.hpp"
 #include "cli/server_commands.hpp"
@@ -135,6 +136,11 @@ int main(int argc, char** argv) {
   user_add->add_option("--rules", u_rules, "rule set whose regions the codes must be in (default: rules)");
   user_add->add_flag("--password-stdin", u_stdin, "read the password from standard input");
 
+  std::string mg_from, mg_to;
+  auto* migrate = app.add_subcommand("migrate-db", "move an SQLite case database into PostgreSQL (or back), with its history, runs and ledger");
+  migrate->add_option("--from", mg_from, "the case database: an SQLite file (or a postgresql:// URI)")->required();
+  migrate->add_option("--to", mg_to, "an empty PostgreSQL database postgresql://user@host:port/dbname (or a new SQLite file)")->required();
+
   std::string au_db, au_head;
   std::vector<std::string> au_keys;
   auto* audit = app.add_subcommand("audit", "the tamper-evident ledger (docs/trust.md)");
@@ -179,6 +185,7 @@ int main(int argc, char** argv) {
     if (*replay) return entitle::cli::run_replay(rp_db, rp_run, rp_household, rp_period, rp_format);
     if (*arrears) return entitle::cli::run_arrears(a_db, a_paid, a_recalc, a_csv);
     if (*serve) return entitle::cli::run_serve(sv_db, sv_rules, sv_listen, sv_threads, sv_web);
+    if (*migrate) return entitle::cli::run_migrate_db(mg_from, mg_to);
     if (*audit_verify) return entitle::cli::run_audit_verify(au_db, au_keys, au_head);
     if (*audit_key) return entitle::cli::run_audit_key(au_db);
     if (*user_add) return entitle::cli::run_user_add(u_name, u_role, u_townships, u_db, u_rules, u_stdin);
@@ -189,7 +196,7 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {  // a failure of the machine (memory, files), never of the input
     // …or of the case database itself (a damaged page found while reading): said as such, naming the file.
     std::string db = *imp ? imp_db : *gen ? gen_db : *batch ? b_db : *runs_cmd ? r_db : *diff ? d_db : *replay ? rp_db
-                     : *arrears ? a_db : *serve ? sv_db : *audit_verify || *audit_key ? au_db : *user_add ? u_db : "";
+                     : *arrears ? a_db : *serve ? sv_db : *migrate ? mg_to : *audit_verify || *audit_key ? au_db : *user_add ? u_db : "";
     if (!db.empty())
       if (auto failure = entitle::database_failure(db, e)) {
         std::cerr << "entitle: " << failure->what() << '\n';

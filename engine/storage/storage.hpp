@@ -7,6 +7,7 @@
 // transaction.
 #pragma once
 #include <exception>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -81,6 +82,19 @@ std::unique_ptr<Storage> open_storage(const std::string& location);
 /// Opens an existing case database only to read it, as an auditor does (`entitle audit`): nothing is created, upgraded
 /// or signed, and no key file is made. A missing file, or a schema older than the ledger's, is a StorageError.
 std::unique_ptr<Storage> open_storage_to_audit(const std::string& location);
+/// What `move_case_database` did.
+struct MoveResult {
+  std::vector<std::pair<std::string, std::int64_t>> tables;  // table → rows copied
+  std::string key_note;  // what became of the ledger's signing key (Chinese, English in brackets)
+};
+/// `entitle migrate-db`: moves the case database at `from` (an SQLite file or a PostgreSQL URI, upgraded first) into
+/// `to` on the other backend — an empty PostgreSQL database, or a new SQLite file — with every row, its history, runs,
+/// decisions and ledger as they were, holding both databases' batch locks; the ledger's signing key goes with it to
+/// `to`'s key file when that has none. A StorageError when `to` is not empty (or the file exists), both are SQLite, or
+/// the copy fails (then `to` holds nothing of it). `progress`: each table, copied.
+MoveResult move_case_database(const std::string& from, const std::string& to,
+                              const std::function<void(const std::string& table, std::int64_t rows)>& progress = nullptr);
+
 /// Storage::database_failure for the database at `location` when its Storage is gone (the exception left its scope):
 /// what the command line says about an error of the database itself, naming the file.
 std::optional<StorageError> database_failure(const std::string& location, const std::exception& e);

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # run_batch_bench.sh — the case-database figures: N generated households (default 1,000,000) generated, imported,
 # and evaluated by `entitle batch` with the full library and with the toy rule set; elapsed time, households/s
-# and peak RSS of each step (GNU time). Usage: tests/bench/run_batch_bench.sh [BUILD_DIR] [N]
+# and peak RSS of each step (GNU time); then the same import and batches into a local PostgreSQL server (started for
+# the run with default durability, Unix socket) and two batch workers at once on it.
+# Usage: tests/bench/run_batch_bench.sh [BUILD_DIR] [N]
 set -euo pipefail
 build="${1:-build/release}"; n="${2:-1000000}"
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 entitle="$root/$build/cli/entitle"
-tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
+tmp="$(mktemp -d)"
+pgdir="/tmp/entitle-bench-pg-$$"
+trap 'bash "$root/tests/pg/pg_server.sh" stop "$pgdir"; rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/toy"
 cp "$root/rules/schema.rules" "$root/rules/regions.rules" "$root/tests/bench/toy/toy_programs.rules" "$tmp/toy/"
 measure() { # label, command…
@@ -26,3 +30,17 @@ grep -o 'evaluation .* s, writing .* s' "$tmp/err" | sed 's/^/      /'
 measure "batch, full library (2 threads)" "$entitle" -v batch --db "$tmp/cases.db" --rules "$root/rules" --period 2026-01; rate
 grep -o 'evaluation .* s, writing .* s' "$tmp/err" | sed 's/^/      /'
 echo "decisions stored: $(grep -c . "$tmp/pop.jsonl") households; database $(du -h "$tmp/cases.db" | cut -f1)"
+
+echo
+bash "$root/tests/pg/pg_server.sh" start "$pgdir" durable
+pg="postgresql://postgres@/entitle_bench?host=$pgdir"
+psql -q "postgresql://postgres@/postgres?host=$pgdir" -c "CREATE DATABASE entitle_bench"
+export XDG_DATA_HOME="$tmp/xdg"
+measure "import into PostgreSQL" "$entitle" import "$tmp/pop.jsonl" --db "$pg" --rules "$root/rules" --today 2026-11-22; rate
+measure "batch on PostgreSQL, toy (2 threads)" "$entitle" -v batch --db "$pg" --rules "$tmp/toy" --period 2026-01; rate
+grep -o 'evaluation .* s, writing .* s' "$tmp/err" | sed 's/^/      /'
+measure "batch on PostgreSQL, full (2 threads)" "$entitle" -v batch --db "$pg" --rules "$root/rules" --period 2026-01; rate
+grep -o 'evaluation .* s, writing .* s' "$tmp/err" | sed 's/^/      /'
+measure "PostgreSQL, full, 2 workers × 1 thread" bash -c '"$0" batch --db "$1" --rules "$2" --period 2026-02 --threads 1 --shard 1/2 &
+  "$0" batch --db "$1" --rules "$2" --period 2026-02 --threads 1 --shard 2/2 && wait $!' "$entitle" "$pg" "$root/rules"; rate
+echo "PostgreSQL database: $(psql -qtA "$pg" -c "SELECT pg_size_pretty(pg_database_size('entitle_bench'))")"

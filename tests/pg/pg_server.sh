@@ -3,6 +3,7 @@
 # only on a Unix socket in DIR, run as a non-root user (postgres when we are root). Fails loudly when it cannot.
 #   pg_server.sh start DIR   → a server whose URI is postgresql://postgres@/postgres?host=DIR
 #   pg_server.sh stop DIR    → stops it and removes DIR
+#   pg_server.sh start DIR durable → the same with PostgreSQL's default durability (fsync on), for benchmarks
 set -u
 action=${1:?start or stop}
 dir=${2:?the folder of the server}
@@ -39,8 +40,9 @@ case "$action" in
     as_owner "$bindir/initdb" -D "$dir/data" -A trust -U postgres -E UTF8 --locale=C.UTF-8 --no-sync > "$dir/initdb.log" 2>&1 ||
       fail "initdb failed: $(tail -5 "$dir/initdb.log")"
     # Only a Unix socket in $dir: no port is opened, so parallel builds cannot collide. fsync off: a test server.
-    as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-      -o "-k $dir -c listen_addresses= -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=60" start > /dev/null ||
+    options="-k $dir -c listen_addresses= -c max_connections=60"
+    [ "${3:-}" = durable ] || options="$options -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "$options" start > /dev/null ||
       fail "pg_ctl start failed: $(tail -5 "$dir/server.log" 2> /dev/null)"
     echo "PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') for the tests: postgresql://postgres@/postgres?host=$dir"
     ;;

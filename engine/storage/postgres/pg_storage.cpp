@@ -17,7 +17,7 @@ bool is_postgres_location(const std::string& location) {
 }
 
 PgStorage::PgStorage(const std::string& uri, Access access, int upgrade_to)
-    : SqlStorage(access == Access::ReadOnly), uri_(uri), shown_(pg_redacted(uri)) {
+    : SqlStorage(access == Access::ReadOnly), uri_(uri), shown_(pg_redacted(uri)), access_(access) {
   try {
     attach(std::make_unique<PgConnection>(uri));
   } catch (const PgError& e) {
@@ -35,7 +35,7 @@ PgStorage::PgStorage(const std::string& uri, Access access, int upgrade_to)
     throw StorageError("案件数据库 '" + shown_ + "' 的结构版本为 " + std::to_string(version_) +
                        "，还没有账本 (the case database '" + shown_ + "' has schema version " + std::to_string(version_) +
                        " and no ledger yet)");
-  if (access == Access::ReadWrite) {
+  if (access != Access::ReadOnly) {
     if (default_key_file().size() && !std::getenv("ENTITLE_LEDGER_KEY")) {
       std::error_code ignored;  // load_or_create says what is wrong when the folder cannot be made
       std::filesystem::create_directories(std::filesystem::path(default_key_file()).parent_path(), ignored);
@@ -76,7 +76,7 @@ void PgStorage::migrate(int target) {
       }
       if (version_ == 0) sql().exec("CREATE TABLE entitle_schema (version bigint NOT NULL); INSERT INTO entitle_schema VALUES (0)");
       sql().exec(migrations[static_cast<std::size_t>(version_)]);
-      if (version_ + 1 == 4) sql_ledger().genesis();
+      if (version_ + 1 == 4 && access_ != Access::MoveTarget) sql_ledger().genesis();
       sql().exec("UPDATE entitle_schema SET version = " + std::to_string(version_ + 1));
       sql().commit();
       ++version_;

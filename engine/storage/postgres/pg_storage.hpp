@@ -18,7 +18,9 @@ std::string pg_redacted(const std::string& uri);
 class PgStorage final : public SqlStorage {
 public:
   static constexpr int kSchemaVersion = 5;  // the same versions as SqliteStorage's
-  enum class Access { ReadWrite, ReadOnly };
+  /// MoveTarget: an empty database a case database is being moved into (migrate-db): migrated like ReadWrite but
+  /// without the ledger's first entry, which comes with the moved ledger.
+  enum class Access { ReadWrite, ReadOnly, MoveTarget };
   /// Connects to `uri` and upgrades an older schema (ReadWrite); a newer schema, or a database that holds other tables
   /// than a case database's, is a StorageError naming it. `upgrade_to` (tests only) stops at an older version.
   explicit PgStorage(const std::string& uri, Access access = Access::ReadWrite, int upgrade_to = kSchemaVersion);
@@ -45,6 +47,7 @@ private:
   int read_version();
   std::string uri_, shown_;
   int version_ = 0;
+  Access access_;
 };
 
 }  // namespace entitle

@@ -246,7 +246,7 @@ SqliteStorage::SqliteStorage(const std::string& path, int upgrade_to, Access acc
                                          : std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
     db_ = db.get();
     attach(std::make_unique<SqliteConnection>(std::move(db)));
-    if (access == Access::ReadWrite) {
+    if (access != Access::ReadOnly) {
       db_->exec("PRAGMA journal_mode = WAL");
       db_->exec("PRAGMA synchronous = NORMAL");
     }
@@ -271,7 +271,7 @@ SqliteStorage::SqliteStorage(const std::string& path, int upgrade_to, Access acc
                        "，还没有账本；用 entitle 的其他命令打开一次即可升级并开始记账 (the case database '" + path +
                        "' has schema version " + std::to_string(version_) +
                        " and no ledger yet: any other entitle command that opens it upgrades it and starts the ledger)");
-  if (access == Access::ReadWrite) migrate(std::min(upgrade_to, kSchemaVersion));
+  if (access != Access::ReadOnly) migrate(std::min(upgrade_to, kSchemaVersion));
   open_repositories();
 }
 
@@ -287,7 +287,7 @@ void SqliteStorage::migrate(int target) {
     try {
       SQLite::Transaction t(*db_);
       db_->exec(kMigrations[version_]);
-      if (version_ + 1 == 4) sql_ledger().genesis();  // content stored before the ledger: its first entry records it
+      if (version_ + 1 == 4 && access_ != Access::MoveTarget) sql_ledger().genesis();  // content stored before the ledger: its first entry records it
       db_->exec("PRAGMA user_version = " + std::to_string(version_ + 1));
       t.commit();
       ++version_;

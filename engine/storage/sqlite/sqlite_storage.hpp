@@ -15,7 +15,9 @@ class SqliteStorage final : public SqlStorage {
 public:
   static constexpr int kSchemaVersion = 5;
   /// ReadOnly: an existing file, opened read-only; no upgrade, no key file created (open_storage_to_audit).
-  enum class Access { ReadWrite, ReadOnly };
+  /// MoveTarget: a new file a case database is being moved into (migrate-db): migrated like ReadWrite but without the
+  /// ledger's first entry, which comes with the moved ledger.
+  enum class Access { ReadWrite, ReadOnly, MoveTarget };
   /// Opens `path` (creating it when absent) and upgrades an older schema; a newer one is refused by name.
   /// `upgrade_to` (tests only) stops the upgrade at an older version, to make a database as an older entitle did.
   explicit SqliteStorage(const std::string& path, int upgrade_to = kSchemaVersion, Access access = Access::ReadWrite);
