@@ -1,6 +1,7 @@
 // storage.cpp — choosing the implementation for a location (a postgresql:// URI or an SQLite file), and the wording shared by every implementation.
 #include "engine/storage/storage.hpp"
 
+#include "engine/storage/postgres/pg_connection.hpp"  // pg_redacted
 #include "engine/storage/postgres/pg_storage.hpp"
 #include "engine/storage/sql/sql_move.hpp"
 #include "engine/storage/sqlite/sqlite_storage.hpp"

@@ -12,8 +12,6 @@ class PgConnection;
 
 /// Whether `location` names a PostgreSQL database (postgresql:// or postgres://) rather than an SQLite file.
 bool is_postgres_location(const std::string& location);
-/// A connection URI as it may be shown: without its password.
-std::string pg_redacted(const std::string& uri);
 
 class PgStorage final : public SqlStorage {
 public:
