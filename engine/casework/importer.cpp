@@ -2,6 +2,7 @@
 #include "engine/casework/importer.hpp"
 
 #include <optional>
+#include <vector>
 
 #include "engine/api/record_source.hpp"
 
@@ -47,8 +48,24 @@ static ImportSummary import_locked(Storage& db, const ir::RuleSet& rs, const std
   sum.import_id = store.begin_import(path);
   const ir::EntityDef& root = rs.entities[rs.root_entity];
   int area_field = root.find_field("area");
-  std::optional<WriteTransaction> tx;
-  std::size_t in_tx = 0;
+  // Valid households are stored `chunk` at a time, each chunk in one write transaction with the import's counts so
+  // far, so a killed import's row says what it stored.
+  std::vector<HouseholdPut> pending;
+  auto store_pending = [&] {
+    WriteTransaction tx = db.begin_write();
+    if (!pending.empty()) {
+      for (HouseholdRepository::Put put : store.put_many(pending, sum.import_id)) {
+        switch (put) {
+          case HouseholdRepository::Put::New: ++sum.stored_new; break;
+          case HouseholdRepository::Put::Updated: ++sum.updated; break;
+          case HouseholdRepository::Put::Unchanged: ++sum.unchanged; break;
+        }
+      }
+    }
+    store.finish_import(sum.import_id, sum.records, sum.stored_new + sum.updated, sum.unchanged, sum.rejected);
+    tx.commit();
+    pending.clear();
+  };
   std::string error;
   bool ok = read_records(path, [&](RawRecord&& rec) {
     ++sum.records;
@@ -67,31 +84,19 @@ static ImportSummary import_locked(Storage& db, const ir::RuleSet& rs, const std
       for (const auto& e : errors) on_error(e);
       return;
     }
-    if (!tx) tx.emplace(db.begin_write());
     std::string area = area_field >= 0 && hh.root().present[area_field]
                            ? rs.enums[root.fields[area_field].type.ref].values[hh.root().fields[area_field].scalar]
                            : "";
     std::string text = rec.text.empty() ? to_json_text(*rec.json) : std::move(rec.text);
     while (!text.empty() && (text.back() == '\r' || text.back() == ' ')) text.pop_back();
-    switch (store.put(hh.id, hh.region, area, text, member_rows(rs, hh), sum.import_id)) {
-      case HouseholdRepository::Put::New: ++sum.stored_new; break;
-      case HouseholdRepository::Put::Updated: ++sum.updated; break;
-      case HouseholdRepository::Put::Unchanged: ++sum.unchanged; break;
-    }
-    if (++in_tx >= chunk) {
-      // The import's counts so far go with its households, so a killed import's row says what it stored.
-      store.finish_import(sum.import_id, sum.records, sum.stored_new + sum.updated, sum.unchanged, sum.rejected);
-      tx->commit();
-      tx.reset();
-      in_tx = 0;
-    }
+    pending.push_back(HouseholdPut{hh.id, hh.region, std::move(area), std::move(text), member_rows(rs, hh), ""});
+    if (pending.size() >= chunk) store_pending();
   }, error, &rs);
   if (!ok) {  // the file itself (a CSV header, an unreadable file): said, and the import fails
     sum.file_error = error;
     on_error({path, "", error});
   }
-  store.finish_import(sum.import_id, sum.records, sum.stored_new + sum.updated, sum.unchanged, sum.rejected);
-  if (tx) tx->commit();  // with the last households, as above
+  store_pending();  // the last households, and the import's final counts
   return sum;
 }
 

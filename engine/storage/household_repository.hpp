@@ -15,6 +15,13 @@ struct MemberRow {
   int disability_grade = 0;  // 0: none
 };
 
+/// One household to store: its record as read, and the member rows kept beside it for search.
+struct HouseholdPut {
+  std::string id, region, area, record;
+  std::vector<MemberRow> members;
+  std::string stored_by;  // empty: "import N"
+};
+
 struct StoredHousehold {
   std::string id, township, record, record_hash;
 };
@@ -63,10 +70,15 @@ public:
                              std::size_t rejected) = 0;
 
   enum class Put { New, Updated, Unchanged };
-  /// Stores one household (call inside a write transaction). A changed record moves the old version to history.
-  /// `stored_by` empty: "import N".
-  virtual Put put(const std::string& id, const std::string& region, const std::string& area, const std::string& record,
-                  const std::vector<MemberRow>& members, int import_id, const std::string& stored_by = "") = 0;
+  /// Stores households in their order, as storing them one after another would (a household twice: its second record
+  /// is a new version of the first), in the open write transaction or one of its own. A changed record moves the old
+  /// version to history. What became of each, in the same order.
+  virtual std::vector<Put> put_many(const std::vector<HouseholdPut>& households, int import_id) = 0;
+  /// Stores one household, as put_many. `stored_by` empty: "import N".
+  Put put(const std::string& id, const std::string& region, const std::string& area, const std::string& record,
+          const std::vector<MemberRow>& members, int import_id, const std::string& stored_by = "") {
+    return put_many({HouseholdPut{id, region, area, record, members, stored_by}}, import_id).front();
+  }
 
   /// The current version of a household, or none.
   virtual std::optional<CurrentHousehold> get(const std::string& id) = 0;

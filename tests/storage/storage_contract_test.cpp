@@ -3,6 +3,7 @@
 // decisions unique per run × household × month × program, append-only tables, the ledger, batch locks, users.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <thread>
 
@@ -94,6 +95,52 @@ TEST_P(StorageContract, ANewerSchemaIsRefusedNamingItsVersion) {
   } catch (const StorageError& e) {
     EXPECT_NE(std::string(e.what()).find("has schema version 99, newer than this entitle understands"), std::string::npos) << e.what();
   }
+}
+
+TEST_P(StorageContract, ManyHouseholdsAtOnceAreStoredAsOneAfterAnother) {
+  TestDatabase t(GetParam());
+  auto db = open_storage(t.location());
+  HouseholdRepository& h = db->households();
+  {
+    WriteTransaction tx = db->begin_write();
+    EXPECT_EQ(h.put("H1", "140521103000", "rural", record("H1", "张三"), members("张三"), 0, "li"), HouseholdRepository::Put::New);
+    tx.commit();
+  }
+  // H1 unchanged then changed, H2 new then changed again in the same call, a record whose text holds a tab, a
+  // newline and a backslash (what PostgreSQL's COPY escapes), and more households than one segment holds.
+  std::string odd = record("H3", "王\\\\五");  // a backslash in the name, escaped in the JSON text
+  odd.insert(1, "\t\n");
+  std::vector<HouseholdPut> batch = {
+      {"H1", "140521103000", "rural", record("H1", "张三"), members("张三"), "wang"},
+      {"H2", "140521103000", "rural", record("H2", "李四"), members("李四"), "wang"},
+      {"H1", "140521103000", "rural", record("H1", "张三丰"), members("张三丰"), "wang"},
+      {"H2", "140521103000", "rural", record("H2", "李四光"), members("李四光"), "wang"},
+      {"H3", "140521103000", "rural", odd, members("王\\五"), ""},
+  };
+  for (int i = 0; i < 1200; ++i) {
+    std::string id = "M" + std::to_string(10000 + i);
+    batch.push_back({id, "140521103000", "rural", record(id, "赵六"), members("赵六"), ""});
+  }
+  using P = HouseholdRepository::Put;
+  std::vector<P> put = h.put_many(batch, 7);
+  ASSERT_EQ(put.size(), batch.size());
+  EXPECT_EQ(std::vector<P>(put.begin(), put.begin() + 5), (std::vector<P>{P::Unchanged, P::New, P::Updated, P::Updated, P::New}));
+  EXPECT_EQ(std::count(put.begin() + 5, put.end(), P::New), 1200);
+  EXPECT_EQ(h.count(), 1203u);
+  EXPECT_EQ(h.history("H1"), (std::vector<std::string>{record("H1", "张三"), record("H1", "张三丰")}));
+  EXPECT_EQ(h.history("H2"), (std::vector<std::string>{record("H2", "李四"), record("H2", "李四光")}));
+  EXPECT_EQ(h.get("H2")->version, 2);
+  EXPECT_EQ(h.get("H3")->record, odd);
+  EXPECT_EQ(h.get("H3")->stored_by, "import 7");
+  std::int64_t total = 0;
+  auto found = h.search(HouseholdQuery{"李四光", {}, "", 50, 0}, total);  // the member rows follow the newest version
+  ASSERT_EQ(total, 1);
+  EXPECT_EQ(found[0].id, "H2");
+  EXPECT_EQ(h.search(HouseholdQuery{"王\\五", {}, "", 50, 0}, total)[0].head_name, "王\\五");
+  EXPECT_EQ(h.search(HouseholdQuery{"M1", {}, "", 50, 0}, total).size(), 50u);
+  EXPECT_EQ(total, 1200);
+  ledger::VerifyReport report = ledger::verify(db->ledger(), {});
+  EXPECT_TRUE(report.intact()) << ledger::render_report(report, db->location());
 }
 
 TEST_P(StorageContract, VersionsHistoryAndSearch) {

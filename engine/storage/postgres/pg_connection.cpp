@@ -1,11 +1,14 @@
 // pg_connection.cpp — libpq behind SqlConnection and SqlStatement.
 #include "engine/storage/postgres/pg_connection.hpp"
 
+#include "engine/storage/sql/sql_rows.hpp"
+
 #include <libpq-fe.h>
 
 #include <cstdlib>
 #include <cstring>
 #include <optional>
+#include <utility>
 #include <vector>
 
 namespace entitle {
@@ -34,7 +37,7 @@ struct Result {
 Result checked(PGconn* conn, PGresult* res, const std::string& sql) {
   Result out(res);
   ExecStatusType status = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
-  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return out;
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_COPY_IN) return out;
   std::string message = res ? PQresultErrorMessage(res) : PQerrorMessage(conn);
   const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
   while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
@@ -124,6 +127,19 @@ private:
 
 void ignore_notice(void*, const char*) {}
 
+/// `text` as a field of COPY's text format: backslash, tab, newline and carriage return escaped.
+void append_copy_field(std::string& out, const std::string& text) {
+  for (char ch : text) {
+    switch (ch) {
+      case '\\': out += "\\\\"; break;
+      case '\t': out += "\\t"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      default: out += ch;
+    }
+  }
+}
+
 }  // namespace
 
 std::string pg_placeholders(const std::string& sql, int& count) {
@@ -187,7 +203,7 @@ PgConnection::PgConnection(const std::string& uri) {
     throw PgError(message, "08001");
   }
   PQsetNoticeProcessor(conn_, ignore_notice, nullptr);  // "already exists, skipping" and the like are not for people
-  exec("SET client_min_messages = warning; SET TIME ZONE 'UTC'");
+  exec("SET client_min_messages = warning; SET TIME ZONE 'UTC'; SET client_encoding = 'UTF8'");
 }
 
 PgConnection::~PgConnection() {
@@ -208,6 +224,44 @@ std::string PgConnection::prepared_name(const std::string& sql, int params) {
     it->second = name;
   }
   return it->second;
+}
+
+std::size_t PgConnection::insert_rows(const SqlRows& rows) {
+  if (rows.empty()) return 0;
+  const std::size_t width = rows.columns().size();
+  if (rows.cells().size() % width != 0) throw std::logic_error("SqlRows for " + rows.table() + ": an unfinished row");
+  std::string names;
+  for (const std::string& c : rows.columns()) names += (names.empty() ? "" : ", ") + c;
+  const std::string sql = "COPY " + rows.table() + "(" + names + ") FROM STDIN";
+  checked(conn_, PQexec(conn_, sql.c_str()), sql);  // PGRES_COPY_IN is not an error: see below
+  std::string buffer;
+  buffer.reserve(1 << 20);
+  auto send = [&] {
+    if (!buffer.empty() && PQputCopyData(conn_, buffer.data(), static_cast<int>(buffer.size())) != 1) {
+      std::string message = PQerrorMessage(conn_);
+      throw PgError("COPY into " + rows.table() + " failed: " + message, "08006");
+    }
+    buffer.clear();
+  };
+  const auto& cells = rows.cells();
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    const SqlRows::Cell& cell = cells[i];
+    switch (cell.kind) {
+      case SqlRows::Kind::Null: buffer += "\\N"; break;
+      case SqlRows::Kind::Integer: buffer += std::to_string(cell.integer); break;
+      case SqlRows::Kind::Text: append_copy_field(buffer, cell.text); break;
+    }
+    buffer += (i + 1) % width == 0 ? '\n' : '\t';
+    if (buffer.size() >= (1u << 20)) send();
+  }
+  send();
+  if (PQputCopyEnd(conn_, nullptr) != 1) throw PgError("COPY into " + rows.table() + " failed: " + PQerrorMessage(conn_), "08006");
+  // The COPY's outcome (a unique or check violation, a full disk) comes as its result.
+  // Every result is read before the first failure is reported, so the connection is ready for the next statement.
+  std::vector<Result> results;
+  for (PGresult* res = PQgetResult(conn_); res; res = PQgetResult(conn_)) results.emplace_back(res);
+  for (Result& r : results) checked(conn_, std::exchange(r.r, nullptr), sql);
+  return rows.row_count();
 }
 
 void PgConnection::exec(const std::string& sql) { checked(conn_, PQexec(conn_, sql.c_str()), sql); }

@@ -1,6 +1,6 @@
 // pg_connection.hpp — SqlConnection over one libpq connection: what the SQL repositories run on PostgreSQL. Statements
 // keep the repositories' `?` and `?N` placeholders (turned into `$N`); a statement run a second time on the same
-// connection is prepared on the server once and reused. Results are read whole.
+// connection is prepared on the server once and reused; rows written together go in one COPY. Results are read whole.
 #pragma once
 #include <cstdint>
 #include <map>
@@ -47,6 +47,8 @@ public:
   void commit() override;
   void rollback() override;
   bool in_transaction() override;
+  /// The rows in one COPY … FROM STDIN (text format).
+  std::size_t insert_rows(const SqlRows& rows) override;
 
   /// The libpq connection, for the statements of this file.
   pg_conn* handle() { return conn_; }

@@ -102,6 +102,8 @@ public:
   virtual void commit() = 0;
   virtual void rollback() = 0;
   virtual bool in_transaction() = 0;
+  /// Appends `rows` to their table; how many. A prepared INSERT per row here; PostgreSQL sends them in one COPY.
+  virtual std::size_t insert_rows(const class SqlRows& rows);
 
   /// The first column of the first row of a query without parameters.
   std::int64_t query_int64(const std::string& sql) {

@@ -4,8 +4,13 @@
 #include "engine/storage/sql/sql_connection.hpp"
 
 #include <algorithm>
+#include <map>
+#include <optional>
+#include <set>
+#include <string_view>
 
 #include "engine/storage/sql/sql_ledger.hpp"
+#include "engine/storage/sql/sql_rows.hpp"
 #include "engine/storage/sql/sql_storage.hpp"
 
 #include "engine/base/sha256.hpp"
@@ -47,94 +52,165 @@ SqlStatement& SqlHouseholdRepository::statement(std::unique_ptr<SqlStatement>& s
   return *slot;
 }
 
-HouseholdRepository::Put SqlHouseholdRepository::put(const std::string& id, const std::string& region, const std::string& area,
-                                        const std::string& record, const std::vector<MemberRow>& members, int import_id, const std::string& stored_by) {
-  Put result = Put::Unchanged;
-  s_.in_write([&] { result = put_in_transaction(id, region, area, record, members, import_id, stored_by); });
-  return result;
+std::vector<HouseholdRepository::Put> SqlHouseholdRepository::put_many(const std::vector<HouseholdPut>& households,
+                                                                       int import_id) {
+  // Households are stored in segments that look up what is stored for all their ids at once and write their rows
+  // together (one COPY per table on PostgreSQL). A segment ends before an id it already holds, so a household twice
+  // in one call is looked up again after its first record is stored.
+  constexpr std::size_t kSegment = 500;
+  std::vector<Put> out;
+  out.reserve(households.size());
+  s_.in_write([&] {
+    out.clear();
+    std::size_t from = 0;
+    while (from < households.size()) {
+      std::set<std::string_view> ids;
+      std::size_t to = from;
+      while (to < households.size() && to - from < kSegment && ids.insert(households[to].id).second) ++to;
+      put_segment(households, from, to, import_id, out);
+      from = to;
+    }
+  });
+  return out;
 }
 
-HouseholdRepository::Put SqlHouseholdRepository::put_in_transaction(const std::string& id, const std::string& region,
-                                                                       const std::string& area, const std::string& record,
-                                                                       const std::vector<MemberRow>& members, int import_id,
-                                                                       const std::string& stored_by) {
-  std::string hash = sha256_hex(record);
-  SqlStatement& find =
-      statement(find_, "SELECT record, record_hash, version, import_id, stored_by, stored_at, ledger_seq FROM households WHERE id = ?");
-  find.bind(1, id);
-  ResetOnExit find_done{find};
-  int version = 0;
-  if (find.step()) {
-    if (find.column(1).text() == hash) {
-      find.reset();
-      return Put::Unchanged;
+namespace {
+
+/// What is stored of a household before a new record replaces it.
+struct StoredVersion {
+  std::string record, record_hash;
+  int version = 0, import_id = 0;
+  std::optional<std::string> stored_by, stored_at;
+  std::optional<std::int64_t> ledger_seq;
+};
+
+std::optional<std::string> text_or_none(const SqlValue& v) {
+  if (v.is_null()) return std::nullopt;
+  return v.text();
+}
+
+void add_optional(SqlRows& rows, const std::optional<std::string>& v) {
+  if (v) rows.add(*v);
+  else rows.add_null();
+}
+
+}  // namespace
+
+void SqlHouseholdRepository::put_segment(const std::vector<HouseholdPut>& households, std::size_t from, std::size_t to,
+                                         int import_id, std::vector<Put>& out) {
+  std::string marks;
+  for (std::size_t i = from; i < to; ++i) marks += i == from ? "?" : ", ?";
+  SqlStatement find(s_.sql(), "SELECT id, record, record_hash, version, import_id, stored_by, stored_at, ledger_seq FROM households "
+                              "WHERE id IN (" + marks + ")");
+  for (std::size_t i = from; i < to; ++i) find.bind(static_cast<int>(i - from) + 1, households[i].id);
+  std::map<std::string, StoredVersion> stored;
+  while (find.step()) {
+    StoredVersion v{find.column(1).text(), find.column(2).text(), find.column(3).int32(), find.column(4).int32(),
+                    text_or_none(find.column(5)), text_or_none(find.column(6)), std::nullopt};
+    if (!find.column(7).is_null()) v.ledger_seq = find.column(7).int64();
+    stored.emplace(find.column(0).text(), std::move(v));
+  }
+  find.reset();
+
+  SqlRows history("household_history",
+                  {"household_id", "version", "record", "record_hash", "import_id", "stored_by", "stored_at", "ledger_seq"});
+  SqlRows fresh("households", {"id", "region", "township", "area", "member_count", "record", "record_hash", "version", "import_id",
+                               "stored_by", "stored_at", "ledger_seq"});
+  SqlRows members("members", {"household_id", "member_id", "relation", "birth_date", "id_number", "disability_grade", "name"});
+  std::vector<std::string> replaced;  // households whose member rows go
+  struct Update {
+    const HouseholdPut* h;
+    std::string hash, by, at;
+    int version;
+  };
+  std::vector<Update> updates;
+  const std::int64_t seq = s_.sql_ledger().pending_seq();
+  for (std::size_t i = from; i < to; ++i) {
+    const HouseholdPut& h = households[i];
+    std::string hash = sha256_hex(h.record);
+    auto old = stored.find(h.id);
+    if (old != stored.end() && old->second.record_hash == hash) {
+      out.push_back(Put::Unchanged);
+      continue;
     }
-    version = find.column(2).int32();
-    SqlStatement& keep =
-        statement(keep_, "INSERT INTO household_history(household_id, version, record, record_hash, import_id, stored_by, stored_at, "
-                         "ledger_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-    keep.bind(1, id);
-    keep.bind(2, version);
-    keep.bind(3, find.column(0).text());
-    keep.bind(4, find.column(1).text());
-    keep.bind(5, find.column(3).int32());
-    for (int c = 4; c <= 5; ++c) {  // stored_by, stored_at: NULL for versions imported before schema 3
-      const SqlValue col = find.column(c);
-      if (col.is_null()) keep.bind_null(c + 2);
-      else keep.bind(c + 2, col.text());
+    int version = 1;
+    if (old != stored.end()) {
+      const StoredVersion& v = old->second;
+      // The version keeps the ledger entry that wrote it: moving it to history changes nothing the ledger recorded.
+      // stored_by and stored_at are NULL for versions imported before schema 3.
+      history.add(h.id);
+      history.add(v.version);
+      history.add(v.record);
+      history.add(v.record_hash);
+      history.add(v.import_id);
+      add_optional(history, v.stored_by);
+      add_optional(history, v.stored_at);
+      if (v.ledger_seq) history.add(*v.ledger_seq);
+      else history.add_null();
+      replaced.push_back(h.id);
+      version = v.version + 1;
     }
-    // The version keeps the ledger entry that wrote it: moving it to history changes nothing the ledger recorded.
-    if (find.column(6).is_null()) keep.bind_null(8);
-    else keep.bind(8, find.column(6).int64());
-    keep.exec();
-    find.reset();
-    SqlStatement& drop = statement(drop_, "DELETE FROM members WHERE household_id = ?");
-    drop.bind(1, id);
+    std::string by = h.stored_by.empty() ? "import " + std::to_string(import_id) : h.stored_by;
+    std::string at = utc_timestamp();
+    s_.sql_ledger().add_group_row(group_name_households(seq), household_version_digest(h.id, version, hash, import_id, by, at));
+    if (version == 1) {
+      fresh.add(h.id);
+      fresh.add(h.region);
+      fresh.add(township_of(h.region));
+      fresh.add(h.area);
+      fresh.add(static_cast<int>(h.members.size()));
+      fresh.add(h.record);
+      fresh.add(hash);
+      fresh.add(version);
+      fresh.add(import_id);
+      fresh.add(by);
+      fresh.add(at);
+      fresh.add(seq);
+    } else {
+      updates.push_back({&h, std::move(hash), std::move(by), std::move(at), version});
+    }
+    for (const MemberRow& m : h.members) {
+      members.add(h.id);
+      members.add(m.member_id);
+      members.add(m.relation);
+      members.add(m.birth_date);
+      members.add_text_or_null(m.id_number);
+      if (m.disability_grade == 0) members.add_null();
+      else members.add(m.disability_grade);
+      members.add_text_or_null(m.name);
+    }
+    out.push_back(version == 1 ? Put::New : Put::Updated);
+  }
+
+  SqlConnection& sql = s_.sql();
+  sql.insert_rows(history);
+  if (!replaced.empty()) {
+    std::string which;
+    for (std::size_t i = 0; i < replaced.size(); ++i) which += i == 0 ? "?" : ", ?";
+    SqlStatement drop(sql, "DELETE FROM members WHERE household_id IN (" + which + ")");
+    for (std::size_t i = 0; i < replaced.size(); ++i) drop.bind(static_cast<int>(i) + 1, replaced[i]);
     drop.exec();
   }
-  SqlStatement& up = statement(upsert_,
-                       "INSERT INTO households(id, region, township, area, member_count, record, record_hash, version, import_id, "
-                       "stored_by, stored_at, ledger_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                       "ON CONFLICT(id) DO UPDATE SET region = excluded.region, "
-                       "township = excluded.township, area = excluded.area, member_count = excluded.member_count, "
-                       "record = excluded.record, record_hash = excluded.record_hash, version = excluded.version, "
-                       "import_id = excluded.import_id, stored_by = excluded.stored_by, stored_at = excluded.stored_at, "
-                       "ledger_seq = excluded.ledger_seq");
-  up.bind(1, id);
-  up.bind(2, region);
-  up.bind(3, township_of(region));
-  up.bind(4, area);
-  up.bind(5, static_cast<int>(members.size()));
-  up.bind(6, record);
-  up.bind(7, hash);
-  up.bind(8, version + 1);
-  up.bind(9, import_id);
-  std::string by = stored_by.empty() ? "import " + std::to_string(import_id) : stored_by;
-  std::string at = utc_timestamp();
-  std::int64_t seq = s_.sql_ledger().pending_seq();
-  up.bind(10, by);
-  up.bind(11, at);
-  up.bind(12, seq);
-  up.exec();
-  s_.sql_ledger().add_group_row(group_name_households(seq), household_version_digest(id, version + 1, hash, import_id, by, at));
-  SqlStatement& mem =
-      statement(member_, "INSERT INTO members(household_id, member_id, relation, birth_date, id_number, disability_grade, name) "
-                         "VALUES (?, ?, ?, ?, ?, ?, ?)");
-  for (const MemberRow& m : members) {
-    mem.bind(1, id);
-    mem.bind(2, m.member_id);
-    mem.bind(3, m.relation);
-    mem.bind(4, m.birth_date);
-    if (m.id_number.empty()) mem.bind_null(5);
-    else mem.bind(5, m.id_number);
-    if (m.disability_grade == 0) mem.bind_null(6);
-    else mem.bind(6, m.disability_grade);
-    if (m.name.empty()) mem.bind_null(7);
-    else mem.bind(7, m.name);
-    mem.exec();
-    mem.reset();
+  sql.insert_rows(fresh);
+  for (const Update& u : updates) {
+    SqlStatement& up = statement(upsert_, "UPDATE households SET region = ?, township = ?, area = ?, member_count = ?, record = ?, "
+                                          "record_hash = ?, version = ?, import_id = ?, stored_by = ?, stored_at = ?, ledger_seq = ? "
+                                          "WHERE id = ?");
+    up.bind(1, u.h->region);
+    up.bind(2, township_of(u.h->region));
+    up.bind(3, u.h->area);
+    up.bind(4, static_cast<int>(u.h->members.size()));
+    up.bind(5, u.h->record);
+    up.bind(6, u.hash);
+    up.bind(7, u.version);
+    up.bind(8, import_id);
+    up.bind(9, u.by);
+    up.bind(10, u.at);
+    up.bind(11, seq);
+    up.bind(12, u.h->id);
+    up.exec();
   }
-  return version == 0 ? Put::New : Put::Updated;
+  sql.insert_rows(members);
 }
 
 namespace {

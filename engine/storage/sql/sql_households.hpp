@@ -15,8 +15,7 @@ public:
   explicit SqlHouseholdRepository(SqlStorage& s) : s_(s) {}
   int begin_import(const std::string& source) override;
   void finish_import(int import_id, std::size_t records, std::size_t stored, std::size_t unchanged, std::size_t rejected) override;
-  Put put(const std::string& id, const std::string& region, const std::string& area, const std::string& record,
-          const std::vector<MemberRow>& members, int import_id, const std::string& stored_by = "") override;
+  std::vector<Put> put_many(const std::vector<HouseholdPut>& households, int import_id) override;
   std::optional<CurrentHousehold> get(const std::string& id) override;
   std::vector<HouseholdListing> search(const HouseholdQuery& q, std::int64_t& total) override;
   std::vector<HouseholdVersion> versions(const std::string& id) override;
@@ -30,13 +29,14 @@ public:
   std::map<std::string, std::string> townships() override;
 
 private:
-  Put put_in_transaction(const std::string& id, const std::string& region, const std::string& area, const std::string& record,
-                         const std::vector<MemberRow>& members, int import_id, const std::string& stored_by);
+  /// Stores households [from, to) of `households`, no id twice among them, appending what became of each to `out`.
+  void put_segment(const std::vector<HouseholdPut>& households, std::size_t from, std::size_t to, int import_id,
+                   std::vector<Put>& out);
   /// Statements prepared once per connection and reused: preparing SQL costs more than running it. Each is reset
   /// before it is used and after its last row is read, so none keeps a read transaction open between calls.
   SqlStatement& statement(std::unique_ptr<SqlStatement>& slot, const char* sql);
   SqlStorage& s_;
-  std::unique_ptr<SqlStatement> find_, keep_, drop_, upsert_, member_, version_;
+  std::unique_ptr<SqlStatement> upsert_, version_;
 };
 
 }  // namespace entitle

@@ -3,7 +3,7 @@
 #include "engine/storage/sql/sql_runs.hpp"
 
 #include "engine/storage/sql/sql_connection.hpp"
-#include "engine/storage/sql/sql_connection.hpp"
+#include "engine/storage/sql/sql_rows.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -260,72 +260,69 @@ void SqlRunRepository::write_in_transaction(std::int64_t run, const std::vector<
   SqlLedger& ledger = s_.sql_ledger();
   const std::int64_t seq = ledger.pending_seq();
   const std::string group = group_name_decisions(run, seq);
-  SqlStatement done(s_.sql(), "INSERT INTO run_households(run_id, household_id, input_hash, error, ledger_seq) VALUES (?, ?, ?, ?, ?)");
-  SqlStatement dec(s_.sql(),
-                        "INSERT INTO decisions(run_id, household_id, period, program, eligible, amount, per, members, missing, kind, "
-                        "review, stale, exception, excluded_by, choice, option_amount) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  // Each value is bound and written into the decision's canonical bytes (the ledger's digest) in column order.
+  SqlRows done("run_households", {"run_id", "household_id", "input_hash", "error", "ledger_seq"});
+  SqlRows dec("decisions", {"run_id", "household_id", "period", "program", "eligible", "amount", "per", "members", "missing", "kind",
+                            "review", "stale", "exception", "excluded_by", "choice", "option_amount"});
+  // Each value is added to its row and written into the decision's canonical bytes (the ledger's digest) in column
+  // order.
   std::optional<ledger::Canon> canon;
-  auto text = [&](int i, const std::string& s) {
-    dec.bind(i, s);
+  auto text = [&](const std::string& s) {
+    dec.add(s);
     canon->text(s);
   };
-  auto text_or_null = [&](int i, const std::string& s) {
-    if (s.empty()) dec.bind_null(i), canon->null();
-    else dec.bind(i, s), canon->text(s);
+  auto text_or_null = [&](const std::string& s) {
+    if (s.empty()) dec.add_null(), canon->null();
+    else dec.add(s), canon->text(s);
   };
-  auto null = [&](int i) {
-    dec.bind_null(i);
+  auto null = [&] {
+    dec.add_null();
     canon->null();
   };
   std::int64_t bad = 0;
   for (const HouseholdOutcome& h : chunk) {
-    done.bind(1, run);
-    done.bind(2, h.household_id);
-    done.bind(3, h.input_hash);
-    if (h.error.empty()) done.bind_null(4);
-    else done.bind(4, h.error), ++bad;
-    done.bind(5, seq);
-    done.exec();
-    done.reset();
+    done.add(run);
+    done.add(h.household_id);
+    done.add(h.input_hash);
+    if (h.error.empty()) done.add_null();
+    else done.add(h.error), ++bad;
+    done.add(seq);
     std::vector<std::string> decision_bytes;
     for (const StoredDecision& d : h.decisions) {
       canon.emplace("decision");
-      dec.bind(1, run);
-      dec.bind(2, h.household_id);
-      text(3, d.period);
-      text(4, d.program);
+      dec.add(run);
+      dec.add(h.household_id);
+      text(d.period);
+      text(d.program);
       switch (d.kind) {
         case DecisionKind::Granted:
-        case DecisionKind::AmountUndetermined: dec.bind(5, 1), canon->integer(1); break;
-        case DecisionKind::Undetermined: null(5); break;
-        default: dec.bind(5, 0), canon->integer(0); break;
+        case DecisionKind::AmountUndetermined: dec.add(1), canon->integer(1); break;
+        case DecisionKind::Undetermined: null(); break;
+        default: dec.add(0), canon->integer(0); break;
       }
       // Only a granted decision has an amount; the amount column stays NULL for every other kind.
-      if (d.kind == DecisionKind::Granted && d.amount) text(6, d.amount->to_fixed(2));
-      else null(6);
-      text(7, d.per);
-      text(8, json_list(d.members));
-      text_or_null(9, d.missing.empty() ? std::string() : json_list(d.missing));
+      if (d.kind == DecisionKind::Granted && d.amount) text(d.amount->to_fixed(2));
+      else null();
+      text(d.per);
+      text(json_list(d.members));
+      text_or_null(d.missing.empty() ? std::string() : json_list(d.missing));
       // A granted decision without a known amount is stored as what it is: amount undetermined.
       DecisionKind kind = d.kind == DecisionKind::Granted && !d.amount ? DecisionKind::AmountUndetermined : d.kind;
-      text(10, std::string(decision_kind_name(kind)));
-      text_or_null(11, d.review.empty() ? std::string() : json_list(d.review));
-      text_or_null(12, d.stale.empty() ? std::string() : json_stale(d.stale));
-      text_or_null(13, d.exception);
-      text_or_null(14, d.excluded_by);
-      text_or_null(15, d.choice.empty() ? std::string() : json_list(d.choice));
-      if (d.kind == DecisionKind::ChoiceNeeded && d.option_amount) text(16, d.option_amount->to_fixed(2));
-      else null(16);
-      dec.exec();
-      dec.reset();
+      text(std::string(decision_kind_name(kind)));
+      text_or_null(d.review.empty() ? std::string() : json_list(d.review));
+      text_or_null(d.stale.empty() ? std::string() : json_stale(d.stale));
+      text_or_null(d.exception);
+      text_or_null(d.excluded_by);
+      text_or_null(d.choice.empty() ? std::string() : json_list(d.choice));
+      if (d.kind == DecisionKind::ChoiceNeeded && d.option_amount) text(d.option_amount->to_fixed(2));
+      else null();
       decision_bytes.push_back(canon->bytes());
     }
     ledger.add_group_row(group, run_household_digest(run, h.household_id, h.input_hash,
                                                      h.error.empty() ? std::nullopt : std::optional<std::string>(h.error),
                                                      std::move(decision_bytes)));
   }
+  s_.sql().insert_rows(done);
+  s_.sql().insert_rows(dec);
   SqlStatement upd(s_.sql(), "UPDATE runs SET households = households + ?, bad_records = bad_records + ? WHERE id = ?");
   upd.bind(1, static_cast<std::int64_t>(chunk.size()));
   upd.bind(2, bad);
