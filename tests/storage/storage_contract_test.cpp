@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <fstream>
 #include <thread>
+#include <tuple>
 
 #include "engine/api/rules_loader.hpp"
 #include "engine/casework/batch.hpp"
@@ -285,6 +286,43 @@ TEST_P(StorageContract, TheLedgerVerifiesAStoredBatchAndNamesAnEditedRecord) {
   ASSERT_FALSE(tampered.intact());
   std::string report = ledger::render_report(tampered, db->location());
   EXPECT_NE(report.find("G140521-7"), std::string::npos) << report;
+}
+
+TEST_P(StorageContract, EveryDecisionOfALargeRunIsReadInKeyOrderInsideOrOutsideATransaction) {
+  // More decisions than PostgreSQL's cursor reads in one page (5,000), read outside a transaction and inside a write
+  // transaction that goes on writing afterwards.
+  TestDatabase t(GetParam());
+  auto db = open_storage(t.location());
+  EXPECT_EQ(import_generated(*db, t, 3000, 11), 3000u);
+  BatchOptions o;
+  o.from = *Month::parse("2026-01");
+  o.to = *Month::parse("2026-12");
+  o.threads = 2;
+  BatchSummary s = run_batch(*db, library(), o, nullptr);
+  const std::int64_t stored = raw(*db).query_int64("SELECT count(*) FROM decisions WHERE run_id = " + std::to_string(s.run.id));
+  ASSERT_GT(stored, 5000);
+  auto read_all = [&] {
+    std::int64_t n = 0;
+    std::tuple<std::string, std::string, std::string> last;
+    db->runs().for_each_decision(s.run.id, "2026-01", "2026-12", [&](const StoredDecision& d) {
+      std::tuple<std::string, std::string, std::string> key{d.household, d.period, d.program};
+      if (n > 0) EXPECT_LT(last, key);
+      last = key;
+      ++n;
+    });
+    return n;
+  };
+  EXPECT_EQ(read_all(), stored);
+  {
+    WriteTransaction tx = db->begin_write();
+    EXPECT_EQ(read_all(), stored);
+    EXPECT_EQ(db->households().put("H1", "140521103000", "rural", record("H1", "张三"), members("张三"), 0, "li"),
+              HouseholdRepository::Put::New);
+    tx.commit();
+  }
+  EXPECT_TRUE(db->households().get("H1"));
+  ledger::VerifyReport report = ledger::verify(db->ledger(), {});
+  EXPECT_TRUE(report.intact()) << ledger::render_report(report, db->location());
 }
 
 TEST_P(StorageContract, OneWholeDatabaseBatchAtATimeAndTheRefusedOneIsToldWho) {

@@ -55,30 +55,16 @@ SqlType type_of(Oid oid) {
   }
 }
 
-class PgStatement final : public SqlStatement::Impl {
+/// What a statement and a cursor share: parameters bound by position, and the rows of a result read one by one.
+class PgRows : public SqlStatement::Impl {
 public:
-  PgStatement(PgConnection& c, const std::string& sql) : c_(c), original_(sql) {
+  explicit PgRows(const std::string& sql) : original_(sql) {
     sql_ = pg_placeholders(sql, count_);
     params_.resize(static_cast<std::size_t>(count_));
   }
   void bind_int64(int index, std::int64_t value) override { slot(index) = std::to_string(value); }
   void bind_text(int index, std::string_view value) override { slot(index) = std::string(value); }
   void bind_null(int index) override { slot(index).reset(); }
-  bool step() override {
-    if (!ran_) run();
-    ++row_;
-    return row_ < PQntuples(result_.r);
-  }
-  int exec() override {
-    run();
-    const char* n = PQcmdTuples(result_.r);
-    return n && *n ? std::atoi(n) : 0;
-  }
-  void reset() override {
-    result_ = Result();
-    ran_ = false;
-    row_ = -1;
-  }
   void clear_bindings() override {
     for (auto& p : params_) p.reset();
   }
@@ -97,32 +83,125 @@ public:
   }
   const char* column_name(int index) override { return PQfname(result_.r, index); }
 
+protected:
+  std::vector<const char*> values() const {
+    std::vector<const char*> out;
+    out.reserve(params_.size());
+    for (const auto& p : params_) out.push_back(p ? p->c_str() : nullptr);
+    return out;
+  }
+
+  std::string original_, sql_;
+  int count_ = 0;
+  std::vector<std::optional<std::string>> params_;
+  Result result_;
+  int row_ = -1;
+
 private:
   std::optional<std::string>& slot(int index) {
     if (index < 1) throw std::out_of_range("parameter index " + std::to_string(index));
     if (static_cast<std::size_t>(index) > params_.size()) params_.resize(static_cast<std::size_t>(index));
     return params_[static_cast<std::size_t>(index) - 1];
   }
+};
+
+/// A statement run whole: its rows arrive in one result.
+class PgStatement final : public PgRows {
+public:
+  PgStatement(PgConnection& c, const std::string& sql) : PgRows(sql), c_(c) {}
+  bool step() override {
+    if (!ran_) run();
+    ++row_;
+    return row_ < PQntuples(result_.r);
+  }
+  int exec() override {
+    run();
+    const char* n = PQcmdTuples(result_.r);
+    return n && *n ? std::atoi(n) : 0;
+  }
+  void reset() override {
+    result_ = Result();
+    ran_ = false;
+    row_ = -1;
+  }
+
+private:
   void run() {
-    std::vector<const char*> values;
-    values.reserve(params_.size());
-    for (const auto& p : params_) values.push_back(p ? p->c_str() : nullptr);
-    int n = static_cast<int>(values.size());
+    std::vector<const char*> v = values();
+    int n = static_cast<int>(v.size());
     std::string name = c_.prepared_name(sql_, n);
-    PGresult* res = name.empty() ? PQexecParams(c_.handle(), sql_.c_str(), n, nullptr, values.data(), nullptr, nullptr, 0)
-                                 : PQexecPrepared(c_.handle(), name.c_str(), n, values.data(), nullptr, nullptr, 0);
+    PGresult* res = name.empty() ? PQexecParams(c_.handle(), sql_.c_str(), n, nullptr, v.data(), nullptr, nullptr, 0)
+                                 : PQexecPrepared(c_.handle(), name.c_str(), n, v.data(), nullptr, nullptr, 0);
     result_ = checked(c_.handle(), res, original_);
     ran_ = true;
     row_ = -1;
   }
 
   PgConnection& c_;
-  std::string original_, sql_;
-  int count_ = 0;
-  std::vector<std::optional<std::string>> params_;
-  Result result_;
   bool ran_ = false;
-  int row_ = -1;
+};
+
+/// A query whose rows may be many, read through a cursor a page at a time, so a run of millions of decisions is never
+/// held whole in memory.
+class PgCursor final : public PgRows {
+public:
+  static constexpr int kPage = 5000;
+
+  PgCursor(PgConnection& c, const std::string& sql) : PgRows(sql), c_(c) {}
+  ~PgCursor() override {
+    try {
+      close();
+    } catch (...) {  // the connection is gone or the transaction aborted: the error that did it has been reported
+    }
+  }
+  bool step() override {
+    if (!open_ && !done_) open();
+    for (;;) {
+      if (result_.r && ++row_ < PQntuples(result_.r)) return true;
+      if (done_) return false;
+      fetch();
+    }
+  }
+  int exec() override { throw std::logic_error("a cursor is read with step(), not run with exec()"); }
+  void reset() override {
+    close();
+    done_ = false;
+  }
+
+private:
+  void open() {
+    name_ = c_.cursor_opened();
+    std::string declare = "DECLARE " + name_ + " NO SCROLL CURSOR FOR " + sql_;
+    std::vector<const char*> v = values();
+    checked(c_.handle(), PQexecParams(c_.handle(), declare.c_str(), static_cast<int>(v.size()), nullptr, v.data(), nullptr, nullptr, 0),
+            original_);
+    open_ = true;
+    result_ = Result();
+    row_ = -1;
+  }
+  void fetch() {
+    std::string sql = "FETCH FORWARD " + std::to_string(kPage) + " FROM " + name_;
+    result_ = checked(c_.handle(), PQexec(c_.handle(), sql.c_str()), original_);
+    row_ = -1;
+    if (PQntuples(result_.r) < kPage) {  // the last page: the cursor is closed, its rows are still read from result_
+      done_ = true;
+      close_cursor();
+    }
+  }
+  void close() {
+    result_ = Result();
+    row_ = -1;
+    close_cursor();
+  }
+  void close_cursor() {
+    if (!open_) return;
+    open_ = false;
+    c_.cursor_closed(name_);
+  }
+
+  PgConnection& c_;
+  std::string name_;
+  bool open_ = false, done_ = false;
 };
 
 void ignore_notice(void*, const char*) {}
@@ -211,6 +290,28 @@ PgConnection::~PgConnection() {
 }
 
 std::unique_ptr<SqlStatement::Impl> PgConnection::prepare(const std::string& sql) { return std::make_unique<PgStatement>(*this, sql); }
+
+std::unique_ptr<SqlStatement::Impl> PgConnection::prepare_stream(const std::string& sql) { return std::make_unique<PgCursor>(*this, sql); }
+
+std::string PgConnection::cursor_opened() {
+  // A cursor lives in a transaction: outside one, the first cursor begins a read-only one, ended with the last.
+  if (cursors_open_ == 0 && !in_transaction()) {
+    begin_read();
+    cursor_transaction_ = true;
+  }
+  ++cursors_open_;
+  return "entitle_cursor_" + std::to_string(++cursor_serial_);
+}
+
+void PgConnection::cursor_closed(const std::string& name) {
+  --cursors_open_;
+  if (PQtransactionStatus(conn_) == PQTRANS_INTRANS) exec("CLOSE " + name);  // an aborted transaction has closed it
+  if (cursors_open_ == 0 && cursor_transaction_) {
+    cursor_transaction_ = false;
+    if (PQtransactionStatus(conn_) == PQTRANS_INTRANS) commit();
+    else if (in_transaction()) rollback();
+  }
+}
 
 std::string PgConnection::prepared_name(const std::string& sql, int params) {
   auto it = prepared_.find(sql);

@@ -1,6 +1,7 @@
 // pg_connection.hpp — SqlConnection over one libpq connection: what the SQL repositories run on PostgreSQL. Statements
 // keep the repositories' `?` and `?N` placeholders (turned into `$N`); a statement run a second time on the same
-// connection is prepared on the server once and reused; rows written together go in one COPY. Results are read whole.
+// connection is prepared on the server once and reused; rows written together go in one COPY; a query whose rows may be
+// many is read through a cursor.
 #pragma once
 #include <cstdint>
 #include <map>
@@ -41,6 +42,8 @@ public:
 
   SqlDialect dialect() const override { return SqlDialect::Postgres; }
   std::unique_ptr<SqlStatement::Impl> prepare(const std::string& sql) override;
+  /// A cursor (DECLARE … FETCH FORWARD a page at a time), in the open transaction or a read-only one of its own.
+  std::unique_ptr<SqlStatement::Impl> prepare_stream(const std::string& sql) override;
   void exec(const std::string& sql) override;
   void begin_write() override;
   void begin_read() override;
@@ -55,11 +58,17 @@ public:
   /// The name of the server-side prepared statement for `sql`, preparing it the second time it is run; "" the first
   /// time (it is then run unprepared).
   std::string prepared_name(const std::string& sql, int params);
+  /// A cursor is opened (beginning a read-only transaction when none is open): its name.
+  std::string cursor_opened();
+  /// The cursor `name` is done with (the transaction begun for cursors ends with the last of them).
+  void cursor_closed(const std::string& name);
 
 private:
   pg_conn* conn_ = nullptr;
   std::map<std::string, std::string> prepared_;  // SQL → statement name ("" : run once, not yet prepared)
   int prepared_count_ = 0;                        // statements prepared on this connection: the next name's number
+  int cursors_open_ = 0, cursor_serial_ = 0;
+  bool cursor_transaction_ = false;  // the open transaction was begun for cursors, and ends with the last of them
 };
 
 /// The advisory lock every write transaction takes (pg_advisory_xact_lock): one writer at a time, as the ledger's chain

@@ -45,6 +45,8 @@ public:
 
   SqlStatement(class SqlConnection& connection, const std::string& sql);
   explicit SqlStatement(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+  /// A query read a piece at a time (SqlConnection::prepare_stream).
+  static SqlStatement streamed(class SqlConnection& connection, const std::string& sql);
 
   template <typename Int, typename = std::enable_if_t<std::is_integral_v<Int>>>
   void bind(int index, Int value) {
@@ -92,6 +94,9 @@ public:
   virtual ~SqlConnection() = default;
   virtual SqlDialect dialect() const = 0;
   virtual std::unique_ptr<SqlStatement::Impl> prepare(const std::string& sql) = 0;
+  /// A query whose rows may be too many to hold at once (every decision of a run): read a piece at a time. Only
+  /// reads may run on the connection while it is being read. SQLite steps through any query so: a plain statement.
+  virtual std::unique_ptr<SqlStatement::Impl> prepare_stream(const std::string& sql) { return prepare(sql); }
   /// Runs SQL without parameters or rows (several statements separated by ';' allowed).
   virtual void exec(const std::string& sql) = 0;
   /// Begins a write transaction that holds the database's write lock from its start, so a read followed by a write
@@ -114,5 +119,8 @@ public:
 };
 
 inline SqlStatement::SqlStatement(SqlConnection& connection, const std::string& sql) : impl_(connection.prepare(sql)) {}
+inline SqlStatement SqlStatement::streamed(SqlConnection& connection, const std::string& sql) {
+  return SqlStatement(connection.prepare_stream(sql));
+}
 
 }  // namespace entitle

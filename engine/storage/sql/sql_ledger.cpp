@@ -312,7 +312,7 @@ void SqlLedger::for_each_state(const std::function<void(const LedgerState&)>& ea
     std::map<std::string, ledger::GroupDigest> groups;
     for (const char* table : {"households", "household_history"}) {
       bool current = std::string(table) == "households";
-      SqlStatement st(s_.sql(), std::string("SELECT ") + (current ? "id" : "household_id") +
+      SqlStatement st = SqlStatement::streamed(s_.sql(), std::string("SELECT ") + (current ? "id" : "household_id") +
                                         ", version, record, record_hash, import_id, stored_by, stored_at, ledger_seq" +
                                         (current ? ", region, township, area, member_count" : "") + " FROM " + table);
       while (st.step()) {
@@ -340,8 +340,8 @@ void SqlLedger::for_each_state(const std::function<void(const LedgerState&)>& ea
   // Households finished in runs with their decisions, grouped by run and by the entry that wrote them.
   {
     std::map<std::string, ledger::GroupDigest> groups;
-    SqlStatement rh(s_.sql(), "SELECT run_id, household_id, input_hash, error, ledger_seq FROM run_households ORDER BY run_id, household_id");
-    SqlStatement d(s_.sql(), std::string("SELECT run_id, household_id, ") + kDecisionColumns +
+    SqlStatement rh = SqlStatement::streamed(s_.sql(), "SELECT run_id, household_id, input_hash, error, ledger_seq FROM run_households ORDER BY run_id, household_id");
+    SqlStatement d = SqlStatement::streamed(s_.sql(), std::string("SELECT run_id, household_id, ") + kDecisionColumns +
                                      " FROM decisions ORDER BY run_id, household_id");
     bool d_more = d.step();
     auto decision_key_before = [&](std::int64_t run, const std::string& hh) {

@@ -34,7 +34,7 @@ std::int64_t copy_table(SqlConnection& from, SqlConnection& to, const std::strin
   // The ledger in its order (an SQLite target keeps it as rowid order, which verify checks); the rest as stored.
   std::string order = table == "ledger_entries" ? " ORDER BY seq" : table == "ledger_items" ? " ORDER BY seq, subject"
                       : table == "audit_log"    ? " ORDER BY id" : "";
-  SqlStatement read(from, "SELECT * FROM " + table + order);
+  SqlStatement read = SqlStatement::streamed(from, "SELECT * FROM " + table + order);
   std::vector<std::string> columns;
   std::vector<Cell> rows;  // kRowsPerInsert rows × columns, row-major
   std::unique_ptr<SqlStatement> full;

@@ -393,7 +393,7 @@ void SqlRunRepository::for_each_decision(std::int64_t run, const std::string& fr
   // so a damaged period is an error rather than a decision silently left out. In key order on every backend (SQLite's
   // table is stored in it; PostgreSQL reads its primary key's index), so reports list decisions alike.
   std::optional<RunInfo> info = get(run);
-  SqlStatement st(s_.sql(), std::string(kDecisionColumns) + "WHERE run_id = ? ORDER BY household_id, period, program");
+  SqlStatement st = SqlStatement::streamed(s_.sql(), std::string(kDecisionColumns) + "WHERE run_id = ? ORDER BY household_id, period, program");
   st.bind(1, run);
   while (st.step()) {
     const SqlValue p = st.column(1);
