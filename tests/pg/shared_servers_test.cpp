@@ -1,0 +1,132 @@
+// shared_servers_test.cpp — two `entitle serve` processes on one PostgreSQL case database, as a prefecture runs several
+// web servers behind one address: a session signed in on one is good on the other, concurrent edits through both lose
+// nothing (If-Match: exactly one wins), a decision or a batch run through one is read through the other, and the
+// ledger of all they wrote verifies.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include "../api/api_server.hpp"
+#include "../storage/test_database.hpp"
+
+namespace {
+
+using namespace entitle::api_testing;
+using entitle::testing::Backend;
+using entitle::testing::TestDatabase;
+
+class SharedServers : public ::testing::Test {
+protected:
+  static void SetUpTestSuite() {
+    db_ = new TestDatabase(Backend::Postgres);
+    a_ = new Server(db_->location(), true);
+    b_ = new Server(db_->location(), false);
+  }
+  static void TearDownTestSuite() {
+    delete b_;
+    delete a_;
+    delete db_;
+  }
+  static TestDatabase* db_;
+  static Server *a_, *b_;
+};
+TestDatabase* SharedServers::db_ = nullptr;
+Server* SharedServers::a_ = nullptr;
+Server* SharedServers::b_ = nullptr;
+
+TEST_F(SharedServers, ASessionSignedInOnOneServerIsGoodOnTheOther) {
+  Session on_a = login_at(a_->port(), "cw");
+  httplib::Client b("127.0.0.1", b_->port());
+  auto me = b.Get("/api/me", on_a.headers());
+  ASSERT_TRUE(me);
+  ASSERT_EQ(me->status, 200) << me->body;
+  EXPECT_EQ(Json::parse(me->body)["user"], "cw");
+  // Signed out through B, the session is gone on A too.
+  ASSERT_EQ(b.Post("/api/logout", on_a.headers(), "", "application/json")->status, 200);
+  EXPECT_EQ(on_a.c->Get("/api/me", on_a.headers())->status, 401);
+}
+
+TEST_F(SharedServers, ConcurrentEditsThroughBothServersLoseNothing) {
+  Session a = login_at(a_->port(), "cw"), b = login_at(b_->port(), "county");
+  Json hh = Json::parse(sample_household());
+  auto first = a.c->Put("/api/households/QS-0001", a.headers(), hh.dump(), "application/json");
+  ASSERT_TRUE(first && first->status == 200) << (first ? first->body : "");
+  const std::string etag = first->get_header_value("ETag");
+  // Both start from the same version, one through each server; each stores a different change with If-Match.
+  std::atomic<int> ok{0}, refused{0};
+  auto edit = [&](const Session& s, int port, const std::string& name) {
+    Json mine = hh;
+    mine["members"][0]["name"] = name;
+    httplib::Headers h = s.headers();
+    h.emplace("If-Match", etag);
+    httplib::Client c("127.0.0.1", port);
+    auto r = c.Put("/api/households/QS-0001", h, mine.dump(), "application/json");
+    if (r && r->status == 200) ++ok;
+    else if (r && r->status == 412) ++refused;
+  };
+  std::thread t1([&] { edit(a, a_->port(), "甲"); }), t2([&] { edit(b, b_->port(), "乙"); });
+  t1.join();
+  t2.join();
+  EXPECT_EQ(ok.load(), 1);
+  EXPECT_EQ(refused.load(), 1);
+
+  // Without If-Match, 20 writers split over both servers each store a version of their own: all are kept.
+  auto before = Json::parse(a.c->Get("/api/households/QS-0001/versions", a.headers())->body).size();
+  std::vector<std::thread> writers;
+  std::atomic<int> stored{0};
+  for (int i = 0; i < 20; ++i)
+    writers.emplace_back([&, i] {
+      Json mine = hh;
+      mine["members"][0]["name"] = "成员" + std::to_string(i);
+      httplib::Client c("127.0.0.1", i % 2 ? b_->port() : a_->port());
+      auto r = c.Put("/api/households/QS-0001", a.headers(), mine.dump(), "application/json");
+      if (r && r->status == 200) ++stored;
+    });
+  for (auto& t : writers) t.join();
+  EXPECT_EQ(stored.load(), 20);
+  auto versions = Json::parse(b.c->Get("/api/households/QS-0001/versions", b.headers())->body);
+  EXPECT_EQ(versions.size(), before + 20);
+  std::set<int> numbers;
+  for (const auto& v : versions) numbers.insert(v["version"].get<int>());
+  EXPECT_EQ(numbers.size(), versions.size()) << "every version has a number of its own";
+}
+
+TEST_F(SharedServers, WhatOneServerDecidesTheOtherReads) {
+  Session a = login_at(a_->port(), "cw"), b = login_at(b_->port(), "auditor");
+  auto decided = a.c->Post("/api/households/QS-0001/decide", a.headers(), R"({"period":"2026-01"})", "application/json");
+  ASSERT_TRUE(decided && decided->status == 200) << (decided ? decided->body : "");
+  const Json decision = Json::parse(decided->body);
+  auto history = b.c->Get("/api/households/QS-0001/decisions", b.headers());
+  ASSERT_TRUE(history && history->status == 200) << (history ? history->body : "");
+  EXPECT_NE(history->body.find(decision["decision_id"].dump()), std::string::npos)
+      << "the decision stored through A is in the history read through B: " << history->body;
+
+  // A batch started on B runs to its end; A lists its run and its totals.
+  Session county = login_at(b_->port(), "county");
+  auto start = county.c->Post("/api/runs", county.headers(), R"({"period":"2026-02"})", "application/json");
+  ASSERT_TRUE(start && start->status == 202) << (start ? start->body : "");
+  Json status;
+  for (int i = 0; i < 600; ++i) {
+    status = Json::parse(county.c->Get("/api/batch", county.headers())->body);
+    if (status["state"] != "running") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_EQ(status["state"], "done") << status.dump();
+  const std::string run = status["run"].dump();
+  auto listed = a.c->Get("/api/runs/" + run, a.headers());
+  ASSERT_TRUE(listed && listed->status == 200) << (listed ? listed->body : "");
+  EXPECT_EQ(Json::parse(listed->body)["id"].dump(), run) << listed->body;
+}
+
+// Last: everything both servers wrote is in one ledger, and it verifies.
+TEST_F(SharedServers, ZzTheLedgerOfBothServersVerifies) {
+  const std::string out = db_->file("verify.out");
+  int rc = run(kEntitle + " audit verify --db '" + db_->location() + "' > " + out + " 2>&1");
+  std::ifstream in(out);
+  EXPECT_EQ(WEXITSTATUS(rc), 0) << std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+}  // namespace
