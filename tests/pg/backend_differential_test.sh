@@ -3,22 +3,8 @@
 # SQLite file and on a PostgreSQL database, must print the same thing and write the same reports, byte for byte (the
 # database's name aside). Usage: backend_differential_test.sh ENTITLE_BINARY SOURCE_ROOT POSTGRES_SERVER_URI
 set -u
-bin=$(realpath "$1")
-root=$(realpath "$2")
-server=${3:-${ENTITLE_TEST_PG:-}}
-[ -n "$server" ] || { echo "FAIL: no PostgreSQL server given (ENTITLE_TEST_PG): the test server fixture did not run" >&2; exit 1; }
-failures=0
-check() { if [ "$2" -eq 0 ]; then echo "ok   $1"; else echo "FAIL $1"; failures=$((failures + 1)); fi; }
-
-tmp=$(mktemp -d)
-name="entitle_diff_$$"
-pg_db="${server/\/postgres\?//$name?}"  # the server URI names the postgres database; ours is $name
-cleanup() {
-  psql -q "$server" -c "DROP DATABASE IF EXISTS $name WITH (FORCE)" > /dev/null 2>&1
-  [ -n "${ENTITLE_KEEP_TMP:-}" ] && echo "kept $tmp" || rm -rf "$tmp"
-}
-trap cleanup EXIT
-psql -q "$server" -c "CREATE DATABASE $name" > /dev/null || { echo "FAIL: cannot create database $name on $server" >&2; exit 1; }
+source "$(dirname "$0")/lib.sh" "$@"
+pg_database pg_db "entitle_diff_$$"
 export ENTITLE_LEDGER_KEY="$tmp/ledger.key"  # both databases sign with one key, so their ledgers print alike
 
 cp "$root/rules/samples/households.jsonl" "$tmp/"  # imported from here: nothing is written beside the sources
@@ -75,5 +61,4 @@ diff -r "$tmp/sqlite" "$tmp/postgres" -x stdout -x stderr > "$tmp/files.diff"; r
 check "the reports and the arrears CSV are byte-identical" $rc
 [ $rc -eq 0 ] || head -c 3000 "$tmp/files.diff"
 
-echo "$failures failure(s)"
-[ $failures -eq 0 ]
+pg_test_done

@@ -4,23 +4,8 @@
 # run completes, and its decisions are those of one whole-database batch (entitle diff: nothing changed); the ledger
 # stays intact. Usage: batch_workers_test.sh ENTITLE_BINARY SOURCE_ROOT POSTGRES_SERVER_URI
 set -u
-bin=$(realpath "$1")
-rules=$(realpath "$2")/rules
-server=${3:-${ENTITLE_TEST_PG:-}}
-[ -n "$server" ] || { echo "FAIL: no PostgreSQL server given (ENTITLE_TEST_PG): the test server fixture did not run" >&2; exit 1; }
-failures=0
-check() { if [ "$2" -eq 0 ]; then echo "ok   $1"; else echo "FAIL $1"; failures=$((failures + 1)); fi; }
-contains() { grep -qF -- "$2" "$1" || { echo "  '$2' not in $1:"; head -5 "$1"; return 1; }; }
-
-tmp=$(mktemp -d)
-name="entitle_workers_$$"
-db="${server/\/postgres\?//$name?}"
-cleanup() {
-  psql -q "$server" -c "DROP DATABASE IF EXISTS $name WITH (FORCE)" > /dev/null 2>&1
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-psql -q "$server" -c "CREATE DATABASE $name" > /dev/null || { echo "FAIL: cannot create database $name" >&2; exit 1; }
+source "$(dirname "$0")/lib.sh" "$@"
+pg_database db "entitle_workers_$$"
 export ENTITLE_LEDGER_KEY="$tmp/ledger.key"
 q() { psql -qtA "$db" -c "$1"; }
 
@@ -71,7 +56,7 @@ check "--shard 3/2 is exit 2" $([ $rc -eq 2 ]; echo $?)
 contains "$tmp/bad.err" "--shard '3/2' 应为 i/n"; check "--shard 3/2 is explained" $?
 "$bin" batch --db "$db" --rules "$rules" --period 2026-03 --township 14A > /dev/null 2> "$tmp/bad2.err"; rc=$?
 check "--township 14A is exit 2" $([ $rc -eq 2 ]; echo $?)
+contains "$tmp/bad2.err" "--township '14A' 应为 6 至 12 位数字的区划代码"; check "--township 14A is explained" $?
 [ "$(q "SELECT count(*) FROM runs")" = 3 ]; check "and no run was started by them" $?
 
-echo "$failures failure(s)"
-[ $failures -eq 0 ]
+pg_test_done

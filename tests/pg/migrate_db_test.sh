@@ -5,26 +5,11 @@
 # source, a non-empty target and an existing target file are refused, leaving the target as it was.
 # Usage: migrate_db_test.sh ENTITLE_BINARY SOURCE_ROOT POSTGRES_SERVER_URI
 set -u
-bin=$(realpath "$1")
-rules=$(realpath "$2")/rules
-server=${3:-${ENTITLE_TEST_PG:-}}
-[ -n "$server" ] || { echo "FAIL: no PostgreSQL server given (ENTITLE_TEST_PG): the test server fixture did not run" >&2; exit 1; }
-failures=0
-check() { if [ "$2" -eq 0 ]; then echo "ok   $1"; else echo "FAIL $1"; failures=$((failures + 1)); fi; }
-contains() { grep -qF -- "$2" "$1" || { echo "  '$2' not in $1:"; head -8 "$1"; return 1; }; }
-
-tmp=$(mktemp -d)
+source "$(dirname "$0")/lib.sh" "$@"
 cd "$tmp" || exit 1
 a="entitle_move_a_$$" b="entitle_move_b_$$"
-pg="${server/\/postgres\?//$a?}"
-pg2="${server/\/postgres\?//$b?}"
-cleanup() {
-  cd /
-  psql -q "$server" -c "DROP DATABASE IF EXISTS $a WITH (FORCE)" -c "DROP DATABASE IF EXISTS $b WITH (FORCE)" > /dev/null 2>&1
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-psql -q "$server" -c "CREATE DATABASE $a" -c "CREATE DATABASE $b" > /dev/null || { echo "FAIL: cannot create the databases" >&2; exit 1; }
+pg_database pg "$a"
+pg_database pg2 "$b"
 # The keys live where each backend keeps them by default: beside the file, and under $XDG_DATA_HOME for a server.
 export XDG_DATA_HOME="$tmp/xdg"
 unset ENTITLE_LEDGER_KEY
@@ -88,6 +73,7 @@ check "onto an existing file: exit 2" $([ $rc -eq 2 ]; echo $?)
 contains exists.err "已存在"; check "said" $?
 "$bin" migrate-db --from nowhere.db --to "$pg" > /dev/null 2> none.err; rc=$?
 check "from a missing file: exit 2, and no file is created" $([ $rc -eq 2 ] && [ ! -e nowhere.db ]; echo $?)
+contains none.err "--from 应为已有的案件数据库，'nowhere.db' 不存在"; check "said: the source does not exist" $?
 cp cases.db tampered.db
 sqlite3 tampered.db "UPDATE decisions SET amount = '9999.00' WHERE rowid IN (SELECT rowid FROM decisions LIMIT 1)" 2> /dev/null ||
   sqlite3 tampered.db "UPDATE households SET record = replace(record, '\"members\"', '\"members\" ') WHERE id = 'G140521-5'"
@@ -98,5 +84,4 @@ contains tampered.err "账本校验未通过，未迁移"; check "said: nothing 
 [ "$(psql -qtA "$pg2" -c "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")" = 0 ]
 check "the target was not touched" $?
 
-echo "$failures failure(s)"
-[ $failures -eq 0 ]
+pg_test_done
