@@ -16,21 +16,15 @@
 #include <vector>
 
 #include "engine/base/json_tree.hpp"
+#include "engine/base/splitmix64.hpp"
 #include "engine/eval/evaluator.hpp"
 #include "engine/eval/household.hpp"
 
 namespace entitle {
 namespace {
 
-/// SplitMix64: tiny, fast, and identical everywhere.
-struct Random {
-  std::uint64_t state;
-  std::uint64_t next() {
-    std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
+/// Draws of the shapes the generator needs, from SplitMix64.
+struct Random : SplitMix64 {
   int below(int n) { return n <= 1 ? 0 : static_cast<int>(next() % static_cast<std::uint64_t>(n)); }
   /// A whole number in lo..hi (inclusive); lo when the range is empty.
   int between(int lo, int hi) { return hi <= lo ? lo : lo + below(hi - lo + 1); }

@@ -6,18 +6,13 @@
 #include <cstdio>
 #include <string>
 
+#include "engine/base/splitmix64.hpp"
+
 namespace entitle::bench {
 
 
-/// SplitMix64: a small, well-mixed generator; one stream per household.
-struct Random {
-  std::uint64_t state;
-  std::uint64_t next() {
-    std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
+/// Draws from SplitMix64; one stream per household.
+struct Random : SplitMix64 {
   int below(int n) { return int(next() % std::uint64_t(n)); }
   bool chance(int percent) { return below(100) < percent; }
 };

@@ -33,6 +33,18 @@ Amendment read_amendment(SqlStatement& st) {
   return a;
 }
 
+/// Runs an INSERT … RETURNING id in a write transaction whose ledger entry records the new row as `kind`:id; the id.
+std::int64_t insert_recorded(SqlStorage& s, SqlStatement& st, const std::string& kind) {
+  std::int64_t id = 0;
+  s.in_write([&] {
+    st.step();
+    id = st.column(0).int64();
+    st.reset();
+    s.sql_ledger().touch(kind + ":" + std::to_string(id));
+  });
+  return id;
+}
+
 }  // namespace
 
 std::int64_t SqlCaseworkRepository::add_decision(const CaseDecision& d) {
@@ -46,14 +58,7 @@ std::int64_t SqlCaseworkRepository::add_decision(const CaseDecision& d) {
   st.bind(6, d.result);
   st.bind(7, d.decided_by);
   st.bind(8, utc_timestamp());
-  std::int64_t id = 0;
-  s_.in_write([&] {
-    st.step();
-    id = st.column(0).int64();
-    st.reset();
-    s_.sql_ledger().touch("case_decision:" + std::to_string(id));
-  });
-  return id;
+  return insert_recorded(s_, st, "case_decision");
 }
 
 std::vector<CaseDecision> SqlCaseworkRepository::decisions_of(const std::string& household, bool with_result) {
@@ -82,14 +87,7 @@ std::int64_t SqlCaseworkRepository::add_amendment(const Amendment& a) {
   st.bind(7, a.source);
   st.bind(8, a.entered_by);
   st.bind(9, utc_timestamp());
-  std::int64_t id = 0;
-  s_.in_write([&] {
-    st.step();
-    id = st.column(0).int64();
-    st.reset();
-    s_.sql_ledger().touch("amendment:" + std::to_string(id));
-  });
-  return id;
+  return insert_recorded(s_, st, "amendment");
 }
 
 void SqlCaseworkRepository::set_amendment_preview(std::int64_t id, std::int64_t preview_run, std::int64_t base_run) {
