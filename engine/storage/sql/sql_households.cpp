@@ -117,6 +117,8 @@ void SqlHouseholdRepository::put_segment(const std::vector<HouseholdPut>& househ
   SqlRows fresh("households", {"id", "region", "township", "area", "member_count", "record", "record_hash", "version", "import_id",
                                "stored_by", "stored_at", "ledger_seq"});
   SqlRows members("members", {"household_id", "member_id", "relation", "birth_date", "id_number", "disability_grade", "name"});
+  fresh.reserve_rows(to - from);
+  members.reserve_rows(4 * (to - from));  // a few members per household
   std::vector<std::string> replaced;  // households whose member rows go
   struct Update {
     const HouseholdPut* h;

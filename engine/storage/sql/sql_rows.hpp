@@ -20,6 +20,9 @@ public:
 
   SqlRows(std::string table, std::vector<std::string> columns) : table_(std::move(table)), columns_(std::move(columns)) {}
 
+  /// Room for `rows` rows, so gathering them does not move what is gathered.
+  void reserve_rows(std::size_t rows) { cells_.reserve(rows * columns_.size()); }
+
   void add(std::int64_t value) { cells_.push_back({Kind::Integer, value, {}}); }
   void add(int value) { add(static_cast<std::int64_t>(value)); }
   void add(std::string_view value) { cells_.push_back({Kind::Text, 0, std::string(value)}); }

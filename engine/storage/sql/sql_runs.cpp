@@ -263,6 +263,7 @@ void SqlRunRepository::write_in_transaction(std::int64_t run, const std::vector<
   SqlRows done("run_households", {"run_id", "household_id", "input_hash", "error", "ledger_seq"});
   SqlRows dec("decisions", {"run_id", "household_id", "period", "program", "eligible", "amount", "per", "members", "missing", "kind",
                             "review", "stale", "exception", "excluded_by", "choice", "option_amount"});
+  done.reserve_rows(chunk.size());
   // Each value is added to its row and written into the decision's canonical bytes (the ledger's digest) in column
   // order.
   std::optional<ledger::Canon> canon;
