@@ -28,6 +28,13 @@ void send_error(httplib::Response& res, int status, const std::string& code, con
   res.set_content(Json{{"error", e}}.dump(-1, ' ', false, Json::error_handler_t::replace), "application/json; charset=utf-8");  // a path with invalid UTF-8 is echoed, never thrown
 }
 
+/// 503: the case database's server cannot be reached or dropped the connection (it restarted); the next request
+/// connects again. Retry-After tells a client when to try again.
+void send_unavailable(httplib::Response& res) {
+  res.set_header("Retry-After", "5");
+  send_error(res, 503, "unavailable", "案件数据库暂时无法连接，请求未能完成，请稍后重试");
+}
+
 std::string session_token(const httplib::Request& req) {
   std::string cookies = req.get_header_value("Cookie");
   const std::string name = "entitle_session=";
@@ -72,12 +79,15 @@ httplib::Server::Handler guarded(Service& service, const Route& route, std::vect
       route.handle(call);
     } catch (const ServiceError& e) {
       if (e.status >= 500) spdlog::error("{} {}: {}", req.method, req.path, e.what());
+      if (e.status == 503) return send_unavailable(res);
       send_error(res, e.status, e.code, e.status >= 500 ? "服务器内部错误，详情见服务器日志" : e.what(), e.field, e.errors);
     } catch (const StorageError& e) {
       spdlog::error("{} {}: storage: {}", req.method, req.path, e.what());
+      if (service.connection_lost()) return send_unavailable(res);
       send_error(res, 500, "internal", "案件数据库出错，详情见服务器日志");
     } catch (const std::exception& e) {
       spdlog::error("{} {}: {}", req.method, req.path, e.what());
+      if (service.connection_lost()) return send_unavailable(res);
       send_error(res, 500, "internal", "服务器内部错误，详情见服务器日志");
     }
   };

@@ -28,12 +28,31 @@ constexpr int kMaxDepth = 64;
 /// Why the fast path gives up on a document: parse_json decides it instead.
 struct Defer {};
 
+/// Moves the nodes of `live` from index `keep` on to `spare`, with their memory.
+template <typename Node>
+void give_back(std::vector<Node>& live, std::vector<Node>& spare, std::size_t keep = 0) {
+  while (live.size() > keep) {
+    spare.push_back(std::move(live.back()));
+    live.pop_back();
+  }
+}
+
+/// Makes `live` hold a node at `index` (its size at most `index` before), taking a spare one when there is one.
+template <typename Node>
+void grow_to(std::vector<Node>& live, std::vector<Node>& spare, std::size_t index) {
+  if (index < live.size()) return;
+  if (spare.empty()) {
+    live.emplace_back();
+  } else {
+    live.push_back(std::move(spare.back()));
+    spare.pop_back();
+  }
+}
+
 /// Gives the node's children to the spares (a node that was a list or object in the last record).
 void release_children(FastJsonParser::Impl& im, JsonNode& n) {
-  for (auto& item : n.items) im.spare_items.push_back(std::move(item));
-  for (auto& field : n.fields) im.spare_fields.push_back(std::move(field));
-  n.items.clear();
-  n.fields.clear();
+  give_back(n.items, im.spare_items);
+  give_back(n.fields, im.spare_fields);
 }
 
 void set_scalar(FastJsonParser::Impl& im, JsonNode& n, JsonNode::Kind kind) {
@@ -50,31 +69,18 @@ void fill(FastJsonParser::Impl& im, element e, JsonNode& n, int depth) {
       n.kind = JsonNode::Kind::Object;
       n.flag = false;
       n.text.clear();
-      if (!n.items.empty()) {
-        for (auto& item : n.items) im.spare_items.push_back(std::move(item));
-        n.items.clear();
-      }
+      give_back(n.items, im.spare_items);
       std::size_t count = 0;
       for (auto [key, value] : simdjson::dom::object(e)) {
         if (count >= kMaxJsonKeys) throw Defer{};
         for (std::size_t i = 0; i < count; ++i)
           if (n.fields[i].first == key) throw Defer{};  // parse_json names the duplicate key
-        if (count == n.fields.size()) {
-          if (im.spare_fields.empty()) {
-            n.fields.emplace_back();
-          } else {
-            n.fields.push_back(std::move(im.spare_fields.back()));
-            im.spare_fields.pop_back();
-          }
-        }
+        grow_to(n.fields, im.spare_fields, count);
         n.fields[count].first.assign(key.data(), key.size());
         fill(im, value, n.fields[count].second, depth + 1);
         ++count;
       }
-      while (n.fields.size() > count) {
-        im.spare_fields.push_back(std::move(n.fields.back()));
-        n.fields.pop_back();
-      }
+      give_back(n.fields, im.spare_fields, count);
       return;
     }
     case element_type::ARRAY: {
@@ -82,27 +88,14 @@ void fill(FastJsonParser::Impl& im, element e, JsonNode& n, int depth) {
       n.kind = JsonNode::Kind::Array;
       n.flag = false;
       n.text.clear();
-      if (!n.fields.empty()) {
-        for (auto& field : n.fields) im.spare_fields.push_back(std::move(field));
-        n.fields.clear();
-      }
+      give_back(n.fields, im.spare_fields);
       std::size_t count = 0;
       for (element item : simdjson::dom::array(e)) {
-        if (count == n.items.size()) {
-          if (im.spare_items.empty()) {
-            n.items.emplace_back();
-          } else {
-            n.items.push_back(std::move(im.spare_items.back()));
-            im.spare_items.pop_back();
-          }
-        }
+        grow_to(n.items, im.spare_items, count);
         fill(im, item, n.items[count], depth + 1);
         ++count;
       }
-      while (n.items.size() > count) {
-        im.spare_items.push_back(std::move(n.items.back()));
-        n.items.pop_back();
-      }
+      give_back(n.items, im.spare_items, count);
       return;
     }
     case element_type::STRING: {

@@ -149,6 +149,12 @@ void ResultJsonWriter::append(std::string& text, const HouseholdResult& r, bool 
     if (known) out.string(a.to_fixed(2));
     else out.null();
   };
+  // "choice": the programs to choose between and what this one would pay if chosen (null: not known).
+  auto choice = [&](const std::vector<std::string>& between, bool known, const Rational& amount) {
+    out.key("choice").begin_object().key("between").strings(between).key("amount_if_chosen");
+    amount_or_null(known, amount);
+    out.end_object();
+  };
   out.begin_object();
   out.key("household").string(r.household);
   out.key("period").string(r.period);
@@ -176,11 +182,7 @@ void ResultJsonWriter::append(std::string& text, const HouseholdResult& r, bool 
     if (!e.missing.empty()) out.key("missing").strings(e.missing);
     if (!e.exception.empty()) out.key("exception").string(e.exception);
     if (!e.excluded_by.empty()) out.key("excluded_by").string(e.excluded_by);
-    if (!e.choice.empty()) {
-      out.key("choice").begin_object().key("between").strings(e.choice).key("amount_if_chosen");
-      amount_or_null(e.option_amount_known, e.option_amount);
-      out.end_object();
-    }
+    if (!e.choice.empty()) choice(e.choice, e.option_amount_known, e.option_amount);
     bool any_member = false;
     for (const MemberDecision& d : e.member_decisions) {
       if (d.kind == DecisionKind::Granted || d.kind == DecisionKind::NotGranted) continue;
@@ -190,11 +192,7 @@ void ResultJsonWriter::append(std::string& text, const HouseholdResult& r, bool 
       out.key("member").string(d.member);
       out.key("decision").string(decision_kind_name(d.kind));
       if (!d.excluded_by.empty()) out.key("excluded_by").string(d.excluded_by);
-      if (!d.choice.empty()) {
-        out.key("choice").begin_object().key("between").strings(d.choice).key("amount_if_chosen");
-        amount_or_null(d.amount_known, d.amount);
-        out.end_object();
-      }
+      if (!d.choice.empty()) choice(d.choice, d.amount_known, d.amount);
       if (!d.missing.empty()) out.key("missing").strings(d.missing);
       out.end_object();
     }

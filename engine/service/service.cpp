@@ -19,13 +19,31 @@ Service::Service(std::string db_path, std::string rules_dir) : db_path_(std::mov
 
 Service::~Service() { shutdown(); }
 
-Storage& Service::storage() {
+std::unique_ptr<Storage>& Service::this_thread_storage() {
   // One connection per thread and database: a Storage (an SQLite connection) must not be shared between threads. The
   // server's thread pool is fixed, so the number of connections is bounded.
   thread_local std::map<std::string, std::unique_ptr<Storage>> connections;
-  auto& slot = connections[db_path_];
-  if (!slot) slot = open_storage(db_path_);
+  return connections[db_path_];
+}
+
+Storage& Service::storage() {
+  std::unique_ptr<Storage>& slot = this_thread_storage();
+  if (slot && !slot->connected()) slot.reset();  // the database server dropped it (it restarted): connect again
+  if (!slot) {
+    try {
+      slot = open_storage(db_path_);
+    } catch (const StorageError& e) {  // the database existed when the server started: its server is unreachable now
+      throw ServiceError(503, "unavailable", std::string("案件数据库暂时无法连接，请稍后再试 (") + e.what() + ")");
+    }
+  }
   return *slot;
+}
+
+bool Service::connection_lost() {
+  std::unique_ptr<Storage>& slot = this_thread_storage();
+  if (!slot || slot->connected()) return false;
+  slot.reset();
+  return true;
 }
 
 void Service::act_as(const std::string& actor) { storage().ledger().set_actor(actor); }

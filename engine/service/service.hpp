@@ -124,10 +124,15 @@ public:
   std::shared_ptr<const LoadedRules> rules() const;
   /// Who this thread's writes are recorded under in the ledger until the next call ("web:li", "web:anonymous").
   void act_as(const std::string& actor);
+  /// Whether this thread's connection to a database server was lost (a request failed because the server restarted
+  /// or ended it): it is dropped, and the next request connects again.
+  bool connection_lost();
 
 private:
-  /// This thread's connection to the database (a Storage is not shared between threads).
+  /// This thread's connection to the database (a Storage is not shared between threads), opened again when a database
+  /// server has dropped it; a 503 ServiceError while the server cannot be reached.
   Storage& storage();
+  std::unique_ptr<Storage>& this_thread_storage();
   void audit_append(const std::string& user, const std::string& action, const std::string& target, const std::string& before,
                     const std::string& after, const Json& detail);
   std::shared_ptr<const LoadedRules> load_with_amendments(const std::vector<std::pair<std::string, std::string>>& extra);

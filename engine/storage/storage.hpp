@@ -66,6 +66,9 @@ public:
   /// When `e` is this implementation's own error about the database itself — the disk full, an I/O error — the
   /// StorageError that says so, naming the database (Chinese first, English in brackets); otherwise none.
   virtual std::optional<StorageError> database_failure(const std::exception& e) const = 0;
+  /// False once the connection to a database server has been lost (the server restarted, the connection was ended):
+  /// this Storage is then of no further use and is opened again. A file is always connected.
+  virtual bool connected() { return true; }
 
   /// A StorageError for a stored value that is not what its column holds (see damaged_value), naming this database.
   StorageError damaged(const std::string& table, const std::string& key, const std::string& column, const std::string& expected,

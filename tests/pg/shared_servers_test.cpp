@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <iostream>
 #include <set>
 #include <thread>
 #include <vector>
@@ -119,6 +120,53 @@ TEST_F(SharedServers, WhatOneServerDecidesTheOtherReads) {
   auto listed = a.c->Get("/api/runs/" + run, a.headers());
   ASSERT_TRUE(listed && listed->status == 200) << (listed ? listed->body : "");
   EXPECT_EQ(Json::parse(listed->body)["id"].dump(), run) << listed->body;
+}
+
+// The database server ends every connection (as a restart or a failover does): a request that meets a dropped
+// connection is a 503 `unavailable` in Chinese, never a 500, and the server connects again by itself — each of its
+// threads fails at most once, and the session survives (it is in the database).
+TEST_F(SharedServers, ADroppedConnectionIsA503AndTheServerConnectsAgain) {
+  Session cw = login_at(a_->port(), "cw");
+  ASSERT_EQ(cw.c->Get("/api/households/QS-0001", cw.headers())->status, 200);
+  const std::string& uri = db_->location();  // postgresql://user@/NAME?host=…
+  const std::size_t slash = uri.find('/', uri.find("://") + 3);
+  const std::string name = uri.substr(slash + 1, uri.find('?') - slash - 1);
+  const std::string kill = "psql -qtA '" + entitle::testing::test_pg_server() +
+                           "' -c \"SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '" + name +
+                           "' AND pid <> pg_backend_pid()\" > " + db_->file("ended.out");
+  ASSERT_EQ(run(kill), 0);
+  std::ifstream ended(db_->file("ended.out"));
+  int connections = 0;
+  ended >> connections;
+  ASSERT_GT(connections, 0) << "no connection of the servers was ended: the test would prove nothing";
+  int ok = 0, unavailable = 0, other = 0;
+  for (int i = 0; i < 40; ++i) {
+    httplib::Client c("127.0.0.1", a_->port());  // a connection of its own each time: any of the server's threads
+    auto r = c.Get("/api/households/QS-0001", cw.headers());
+    if (!r) {
+      ++other;
+    } else if (r->status == 200) {
+      ++ok;
+    } else if (r->status == 503) {
+      ++unavailable;
+      EXPECT_EQ(error_of(r)["code"], "unavailable");
+      EXPECT_EQ(error_of(r)["message"], "案件数据库暂时无法连接，请求未能完成，请稍后重试");
+      EXPECT_EQ(r->get_header_value("Retry-After"), "5");
+    } else {
+      ++other;
+      ADD_FAILURE() << r->status << " " << r->body;
+    }
+  }
+  std::cout << "after the connections were ended: " << ok << " answered, " << unavailable << " unavailable\n";
+  EXPECT_EQ(other, 0);
+  EXPECT_LE(unavailable, 8) << "each of the server's 8 threads meets its dropped connection once at most";
+  EXPECT_GE(ok, 32);
+  // And writes go on.
+  auto put = cw.c->Put("/api/households/QS-0001", cw.headers(), sample_household(), "application/json");
+  for (int i = 0; i < 8 && put && put->status == 503; ++i)
+    put = cw.c->Put("/api/households/QS-0001", cw.headers(), sample_household(), "application/json");
+  ASSERT_TRUE(put);
+  EXPECT_EQ(put->status, 200) << put->body;
 }
 
 // Last: everything both servers wrote is in one ledger, and it verifies.

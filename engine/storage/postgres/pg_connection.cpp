@@ -383,6 +383,8 @@ void PgConnection::commit() {
 
 void PgConnection::rollback() { exec("ROLLBACK"); }
 
+bool PgConnection::connected() { return conn_ && PQstatus(conn_) == CONNECTION_OK; }
+
 bool PgConnection::in_transaction() { return PQtransactionStatus(conn_) != PQTRANS_IDLE; }
 
 }  // namespace entitle

@@ -50,6 +50,7 @@ public:
   void commit() override;
   void rollback() override;
   bool in_transaction() override;
+  bool connected() override;
   /// The rows in one COPY … FROM STDIN (text format).
   std::size_t insert_rows(const SqlRows& rows) override;
 

@@ -107,6 +107,8 @@ public:
   virtual void commit() = 0;
   virtual void rollback() = 0;
   virtual bool in_transaction() = 0;
+  /// False once a server connection is lost for good (SQLite: always true).
+  virtual bool connected() { return true; }
   /// Appends `rows` to their table; how many. A prepared INSERT per row here; PostgreSQL sends them in one COPY.
   virtual std::size_t insert_rows(const class SqlRows& rows);
 

@@ -32,6 +32,7 @@ public:
   CaseworkRepository& casework() override;
   Ledger& ledger() override;
   WriteTransaction begin_write() override;
+  bool connected() override { return sql_->connected(); }
 
   /// Runs `write` in a write transaction whose ledger entry is sealed before it commits: the open one (begin_write)
   /// when there is one, else one of its own.
