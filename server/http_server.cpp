@@ -62,6 +62,7 @@ thread_local std::string request_user;
 httplib::Server::Handler guarded(Service& service, const Route& route, std::vector<std::string> names) {
   return [&service, &route, names](const httplib::Request& req, httplib::Response& res) {
     try {
+      service.begin_request();
       std::optional<Principal> who;
       if (route.access != Access::Anyone) {
         who = service.authenticate(session_token(req));

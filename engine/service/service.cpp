@@ -26,9 +26,15 @@ std::unique_ptr<Storage>& Service::this_thread_storage() {
   return connections[db_path_];
 }
 
+void Service::begin_request() {
+  // A connection the database server dropped (it restarted), or one an earlier failure left inside a transaction, is
+  // not used again: the request connects afresh. Checked only here, never while a request holds the Storage.
+  std::unique_ptr<Storage>& slot = this_thread_storage();
+  if (slot && (!slot->connected() || slot->in_transaction())) slot.reset();
+}
+
 Storage& Service::storage() {
   std::unique_ptr<Storage>& slot = this_thread_storage();
-  if (slot && !slot->connected()) slot.reset();  // the database server dropped it (it restarted): connect again
   if (!slot) {
     try {
       slot = open_storage(db_path_);

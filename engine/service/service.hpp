@@ -124,6 +124,8 @@ public:
   std::shared_ptr<const LoadedRules> rules() const;
   /// Who this thread's writes are recorded under in the ledger until the next call ("web:li", "web:anonymous").
   void act_as(const std::string& actor);
+  /// Called first by every request: a connection of this thread that is no longer usable is dropped.
+  void begin_request();
   /// Whether this thread's connection to a database server was lost (a request failed because the server restarted
   /// or ended it): it is dropped, and the next request connects again.
   bool connection_lost();

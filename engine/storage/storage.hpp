@@ -69,6 +69,8 @@ public:
   /// False once the connection to a database server has been lost (the server restarted, the connection was ended):
   /// this Storage is then of no further use and is opened again. A file is always connected.
   virtual bool connected() { return true; }
+  /// Whether a transaction is open on the connection (between requests of a server, none should be).
+  virtual bool in_transaction() = 0;
 
   /// A StorageError for a stored value that is not what its column holds (see damaged_value), naming this database.
   StorageError damaged(const std::string& table, const std::string& key, const std::string& column, const std::string& expected,

@@ -14,6 +14,7 @@
 #include "engine/casework/importer.hpp"
 #include "engine/ledger/verify.hpp"
 #include "engine/storage/postgres/pg_storage.hpp"
+#include "engine/storage/sql/sql_rows.hpp"
 #include "engine/storage/sql/sql_storage.hpp"
 #include "engine/storage/sqlite/sqlite_storage.hpp"
 #include "engine/storage/storage.hpp"
@@ -108,15 +109,16 @@ TEST_P(StorageContract, ManyHouseholdsAtOnceAreStoredAsOneAfterAnother) {
     tx.commit();
   }
   // H1 unchanged then changed, H2 new then changed again in the same call, a record whose text holds a tab, a
-  // newline and a backslash (what PostgreSQL's COPY escapes), and more households than one segment holds.
-  std::string odd = record("H3", "王\\\\五");  // a backslash in the name, escaped in the JSON text
-  odd.insert(1, "\t\n");
+  // carriage return, a newline and a backslash before N (what PostgreSQL's COPY escapes, or reads as NULL), and more
+  // households than one segment holds.
+  std::string odd = record("H3", "王\\\\N五");  // a backslash and N (COPY's NULL) in the name, escaped in the JSON text
+  odd.insert(1, "\t\r\n");
   std::vector<HouseholdPut> batch = {
       {"H1", "140521103000", "rural", record("H1", "张三"), members("张三"), "wang"},
       {"H2", "140521103000", "rural", record("H2", "李四"), members("李四"), "wang"},
       {"H1", "140521103000", "rural", record("H1", "张三丰"), members("张三丰"), "wang"},
       {"H2", "140521103000", "rural", record("H2", "李四光"), members("李四光"), "wang"},
-      {"H3", "140521103000", "rural", odd, members("王\\五"), ""},
+      {"H3", "140521103000", "rural", odd, members("王\\N五"), ""},
   };
   for (int i = 0; i < 1200; ++i) {
     std::string id = "M" + std::to_string(10000 + i);
@@ -137,9 +139,49 @@ TEST_P(StorageContract, ManyHouseholdsAtOnceAreStoredAsOneAfterAnother) {
   auto found = h.search(HouseholdQuery{"李四光", {}, "", 50, 0}, total);  // the member rows follow the newest version
   ASSERT_EQ(total, 1);
   EXPECT_EQ(found[0].id, "H2");
-  EXPECT_EQ(h.search(HouseholdQuery{"王\\五", {}, "", 50, 0}, total)[0].head_name, "王\\五");
+  EXPECT_EQ(h.search(HouseholdQuery{"王\\N五", {}, "", 50, 0}, total)[0].head_name, "王\\N五");
   EXPECT_EQ(h.search(HouseholdQuery{"M1", {}, "", 50, 0}, total).size(), 50u);
   EXPECT_EQ(total, 1200);
+  ledger::VerifyReport report = ledger::verify(db->ledger(), {});
+  EXPECT_TRUE(report.intact()) << ledger::render_report(report, db->location());
+}
+
+TEST_P(StorageContract, AFailedReadOrWriteLeavesTheConnectionUsable) {
+  TestDatabase t(GetParam());
+  auto db = open_storage(t.location());
+  SqlConnection& sql = raw(*db);
+  // A large read that fails (on PostgreSQL its cursor's DECLARE) leaves no transaction behind.
+  EXPECT_ANY_THROW({
+    SqlStatement st = SqlStatement::streamed(sql, "SELECT * FROM no_such_table");
+    st.step();
+  });
+  EXPECT_FALSE(db->in_transaction());
+  EXPECT_EQ(db->households().count(), 0u);
+  // Rows written together that break a constraint (on PostgreSQL a failed COPY) fail the transaction, which rolls
+  // back everything in it; the connection goes on.
+  {
+    WriteTransaction tx = db->begin_write();
+    EXPECT_EQ(db->households().put("H1", "140521103000", "rural", record("H1", "张三"), members("张三"), 0, "li"),
+              HouseholdRepository::Put::New);
+    SqlRows bad("households", {"id"});  // no region, no record: NOT NULL columns
+    bad.add("H9");
+    EXPECT_ANY_THROW(sql.insert_rows(bad));
+  }
+  EXPECT_FALSE(db->in_transaction());
+  EXPECT_EQ(db->households().count(), 0u);
+  {
+    WriteTransaction tx = db->begin_write();
+    EXPECT_EQ(db->households().put("H1", "140521103000", "rural", record("H1", "张三"), members("张三"), 0, "li"),
+              HouseholdRepository::Put::New);
+    tx.commit();
+  }
+  EXPECT_EQ(db->households().count(), 1u);
+  // A large read left before its end, inside a read snapshot, and then the snapshot's other reads.
+  db->ledger().in_snapshot([&] {
+    SqlStatement st = SqlStatement::streamed(sql, "SELECT id FROM households");
+    EXPECT_TRUE(st.step());
+  });
+  EXPECT_FALSE(db->in_transaction());
   ledger::VerifyReport report = ledger::verify(db->ledger(), {});
   EXPECT_TRUE(report.intact()) << ledger::render_report(report, db->location());
 }

@@ -34,10 +34,11 @@ struct Result {
 };
 
 /// The result, or a PgError with the server's message and SQLSTATE (or the connection's, when there is no result).
-Result checked(PGconn* conn, PGresult* res, const std::string& sql) {
+/// `copy_in`: the statement is a COPY … FROM STDIN, whose success is the server waiting for the rows.
+Result checked(PGconn* conn, PGresult* res, const std::string& sql, bool copy_in = false) {
   Result out(res);
   ExecStatusType status = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
-  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_COPY_IN) return out;
+  if (status == (copy_in ? PGRES_COPY_IN : PGRES_COMMAND_OK) || (!copy_in && status == PGRES_TUPLES_OK)) return out;
   std::string message = res ? PQresultErrorMessage(res) : PQerrorMessage(conn);
   const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
   while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
@@ -173,8 +174,13 @@ private:
     name_ = c_.cursor_opened();
     std::string declare = "DECLARE " + name_ + " NO SCROLL CURSOR FOR " + sql_;
     std::vector<const char*> v = values();
-    checked(c_.handle(), PQexecParams(c_.handle(), declare.c_str(), static_cast<int>(v.size()), nullptr, v.data(), nullptr, nullptr, 0),
-            original_);
+    try {
+      checked(c_.handle(), PQexecParams(c_.handle(), declare.c_str(), static_cast<int>(v.size()), nullptr, v.data(), nullptr, nullptr, 0),
+              original_);
+    } catch (...) {  // not declared: the transaction begun for it (if any) ends here, so the connection stays usable
+      c_.cursor_closed(name_, PgConnection::CursorEnd::NotDeclared);
+      throw;
+    }
     open_ = true;
     result_ = Result();
     row_ = -1;
@@ -196,7 +202,7 @@ private:
   void close_cursor() {
     if (!open_) return;
     open_ = false;
-    c_.cursor_closed(name_);
+    c_.cursor_closed(name_, done_ ? PgConnection::CursorEnd::ReadToEnd : PgConnection::CursorEnd::Left);
   }
 
   PgConnection& c_;
@@ -273,7 +279,13 @@ std::string pg_redacted(const std::string& uri) {
 }
 
 PgConnection::PgConnection(const std::string& uri) {
-  conn_ = PQconnectdb(uri.c_str());
+  // Over TCP, a server that vanished without closing the connection (a failover, a cut network) is noticed within
+  // about a minute instead of hanging every request: keepalives and a user timeout, and at most 10 s to connect.
+  // These come before the URI, so anything the URI itself says wins (libpq: later entries override earlier ones).
+  const char* keywords[] = {"connect_timeout", "keepalives", "keepalives_idle", "keepalives_interval", "keepalives_count",
+                            "tcp_user_timeout", "dbname", nullptr};
+  const char* values[] = {"10", "1", "30", "10", "3", "60000", uri.c_str(), nullptr};
+  conn_ = PQconnectdbParams(keywords, values, 1);
   if (!conn_ || PQstatus(conn_) != CONNECTION_OK) {
     std::string message = conn_ ? PQerrorMessage(conn_) : "out of memory";
     while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
@@ -303,13 +315,28 @@ std::string PgConnection::cursor_opened() {
   return "entitle_cursor_" + std::to_string(++cursor_serial_);
 }
 
-void PgConnection::cursor_closed(const std::string& name) {
+void PgConnection::cursor_closed(const std::string& name, CursorEnd end) {
+  // Best effort, never throwing: a cursor left before its end is closed only while it still exists (an aborted or
+  // ended transaction has closed it, and a CLOSE of a cursor that is gone would abort the transaction that follows).
   --cursors_open_;
-  if (PQtransactionStatus(conn_) == PQTRANS_INTRANS) exec("CLOSE " + name);  // an aborted transaction has closed it
+  try {
+    if (end == CursorEnd::ReadToEnd) {
+      exec("CLOSE " + name);
+    } else if (end == CursorEnd::Left && PQtransactionStatus(conn_) == PQTRANS_INTRANS) {
+      Result open = checked(conn_, PQexecParams(conn_, "SELECT 1 FROM pg_cursors WHERE name = $1", 1, nullptr,
+                                                std::vector<const char*>{name.c_str()}.data(), nullptr, nullptr, 0),
+                            "pg_cursors");
+      if (PQntuples(open.r) > 0) exec("CLOSE " + name);
+    }
+  } catch (...) {  // the connection is gone: nothing to close
+  }
   if (cursors_open_ == 0 && cursor_transaction_) {
     cursor_transaction_ = false;
-    if (PQtransactionStatus(conn_) == PQTRANS_INTRANS) commit();
-    else if (in_transaction()) rollback();
+    try {
+      if (PQtransactionStatus(conn_) == PQTRANS_INTRANS) commit();
+      else if (in_transaction()) rollback();
+    } catch (...) {  // a read-only transaction: nothing of it to keep
+    }
   }
 }
 
@@ -334,7 +361,7 @@ std::size_t PgConnection::insert_rows(const SqlRows& rows) {
   std::string names;
   for (const std::string& c : rows.columns()) names += (names.empty() ? "" : ", ") + c;
   const std::string sql = "COPY " + rows.table() + "(" + names + ") FROM STDIN";
-  checked(conn_, PQexec(conn_, sql.c_str()), sql);  // PGRES_COPY_IN is not an error: see below
+  checked(conn_, PQexec(conn_, sql.c_str()), sql, true);
   std::string buffer;
   buffer.reserve(1 << 20);
   auto send = [&] {

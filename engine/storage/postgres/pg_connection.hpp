@@ -61,8 +61,10 @@ public:
   std::string prepared_name(const std::string& sql, int params);
   /// A cursor is opened (beginning a read-only transaction when none is open): its name.
   std::string cursor_opened();
-  /// The cursor `name` is done with (the transaction begun for cursors ends with the last of them).
-  void cursor_closed(const std::string& name);
+  /// How a cursor ends: its DECLARE failed, it was read to its end, or it was left before its end.
+  enum class CursorEnd { NotDeclared, ReadToEnd, Left };
+  /// The cursor `name` is done with; the transaction begun for cursors ends with the last of them. Never throws.
+  void cursor_closed(const std::string& name, CursorEnd end);
 
 private:
   pg_conn* conn_ = nullptr;

@@ -57,7 +57,7 @@ std::vector<HouseholdRepository::Put> SqlHouseholdRepository::put_many(const std
   // Households are stored in segments that look up what is stored for all their ids at once and write their rows
   // together (one COPY per table on PostgreSQL). A segment ends before an id it already holds, so a household twice
   // in one call is looked up again after its first record is stored.
-  constexpr std::size_t kSegment = 500;
+  constexpr std::size_t kSegment = 512;  // a power of two: the lookup list is never padded in a full segment
   std::vector<Put> out;
   out.reserve(households.size());
   s_.in_write([&] {
@@ -89,6 +89,27 @@ std::optional<std::string> text_or_none(const SqlValue& v) {
   return v.text();
 }
 
+/// How many `?` a list of `n` ids is written with: the next power of two, so a connection sees a few distinct
+/// statements (each prepared once on PostgreSQL), not one per list length.
+std::size_t find_width(std::size_t n) {
+  std::size_t width = 1;
+  while (width < n) width *= 2;
+  return width;
+}
+
+/// "?, ?, …, ?": `n` placeholders.
+std::string in_list(std::size_t n) {
+  std::string out;
+  for (std::size_t i = 0; i < n; ++i) out += i == 0 ? "?" : ", ?";
+  return out;
+}
+
+/// Binds `ids` to the list's placeholders, repeating the last id in those left over (it changes nothing an IN matches).
+void bind_padded(SqlStatement& st, const std::vector<std::string>& ids) {
+  const std::size_t width = find_width(ids.size());
+  for (std::size_t i = 0; i < width; ++i) st.bind(static_cast<int>(i) + 1, ids[std::min(i, ids.size() - 1)]);
+}
+
 void add_optional(SqlRows& rows, const std::optional<std::string>& v) {
   if (v) rows.add(*v);
   else rows.add_null();
@@ -98,11 +119,11 @@ void add_optional(SqlRows& rows, const std::optional<std::string>& v) {
 
 void SqlHouseholdRepository::put_segment(const std::vector<HouseholdPut>& households, std::size_t from, std::size_t to,
                                          int import_id, std::vector<Put>& out) {
-  std::string marks;
-  for (std::size_t i = from; i < to; ++i) marks += i == from ? "?" : ", ?";
+  std::vector<std::string> ids;
+  for (std::size_t i = from; i < to; ++i) ids.push_back(households[i].id);
   SqlStatement find(s_.sql(), "SELECT id, record, record_hash, version, import_id, stored_by, stored_at, ledger_seq FROM households "
-                              "WHERE id IN (" + marks + ")");
-  for (std::size_t i = from; i < to; ++i) find.bind(static_cast<int>(i - from) + 1, households[i].id);
+                              "WHERE id IN (" + in_list(find_width(ids.size())) + ")");
+  bind_padded(find, ids);
   std::map<std::string, StoredVersion> stored;
   while (find.step()) {
     StoredVersion v{find.column(1).text(), find.column(2).text(), find.column(3).int32(), find.column(4).int32(),
@@ -187,10 +208,8 @@ void SqlHouseholdRepository::put_segment(const std::vector<HouseholdPut>& househ
   SqlConnection& sql = s_.sql();
   sql.insert_rows(history);
   if (!replaced.empty()) {
-    std::string which;
-    for (std::size_t i = 0; i < replaced.size(); ++i) which += i == 0 ? "?" : ", ?";
-    SqlStatement drop(sql, "DELETE FROM members WHERE household_id IN (" + which + ")");
-    for (std::size_t i = 0; i < replaced.size(); ++i) drop.bind(static_cast<int>(i) + 1, replaced[i]);
+    SqlStatement drop(sql, "DELETE FROM members WHERE household_id IN (" + in_list(find_width(replaced.size())) + ")");
+    bind_padded(drop, replaced);
     drop.exec();
   }
   sql.insert_rows(fresh);

@@ -33,6 +33,7 @@ public:
   Ledger& ledger() override;
   WriteTransaction begin_write() override;
   bool connected() override { return sql_->connected(); }
+  bool in_transaction() override { return sql_->in_transaction(); }
 
   /// Runs `write` in a write transaction whose ledger entry is sealed before it commits: the open one (begin_write)
   /// when there is one, else one of its own.
