@@ -11,13 +11,16 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <set>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -162,6 +165,61 @@ inline Json error_of(const httplib::Result& r) {
   Json j = Json::parse(r->body, nullptr, false);
   EXPECT_TRUE(j.is_object() && j.contains("error")) << r->body;
   return j.is_object() && j.contains("error") ? j["error"] : Json::object();
+}
+
+/// What concurrent edits of the sample household QS-0001 did (ConcurrentEditsOfOneHouseholdLoseNothing and its
+/// two-server form): first `a` stores the sample; then `a` through `port_a` and `b` through `port_b` each store a
+/// different change with If-Match on that version at once; then 20 writers without If-Match, alternately through
+/// port_a and port_b.
+struct ConcurrentEdits {
+  bool first_stored = false;
+  int if_match_ok = 0, if_match_refused = 0, unconditioned_stored = 0;
+  std::size_t versions_before = 0, versions_after = 0, distinct_version_numbers = 0;
+};
+
+inline ConcurrentEdits edit_concurrently(const Session& a, int port_a, const Session& b, int port_b) {
+  ConcurrentEdits out;
+  const Json hh = Json::parse(sample_household());
+  auto first = a.c->Put("/api/households/QS-0001", a.headers(), hh.dump(), "application/json");
+  out.first_stored = first && first->status == 200;
+  if (!out.first_stored) return out;
+  const std::string etag = first->get_header_value("ETag");
+  std::atomic<int> ok{0}, refused{0};
+  auto edit = [&](const Session& s, int port, const std::string& name) {
+    Json mine = hh;
+    mine["members"][0]["name"] = name;
+    httplib::Headers h = s.headers();
+    h.emplace("If-Match", etag);
+    httplib::Client c("127.0.0.1", port);
+    auto r = c.Put("/api/households/QS-0001", h, mine.dump(), "application/json");
+    if (r && r->status == 200) ++ok;
+    else if (r && r->status == 412) ++refused;
+  };
+  std::thread t1([&] { edit(a, port_a, "甲"); }), t2([&] { edit(b, port_b, "乙"); });
+  t1.join();
+  t2.join();
+  out.if_match_ok = ok;
+  out.if_match_refused = refused;
+
+  out.versions_before = Json::parse(a.c->Get("/api/households/QS-0001/versions", a.headers())->body).size();
+  std::vector<std::thread> writers;
+  std::atomic<int> stored{0};
+  for (int i = 0; i < 20; ++i)
+    writers.emplace_back([&, i] {
+      Json mine = hh;
+      mine["members"][0]["name"] = "成员" + std::to_string(i);
+      httplib::Client c("127.0.0.1", i % 2 ? port_b : port_a);
+      auto r = c.Put("/api/households/QS-0001", a.headers(), mine.dump(), "application/json");
+      if (r && r->status == 200) ++stored;
+    });
+  for (auto& t : writers) t.join();
+  out.unconditioned_stored = stored;
+  auto versions = Json::parse(b.c->Get("/api/households/QS-0001/versions", b.headers())->body);
+  out.versions_after = versions.size();
+  std::set<int> numbers;
+  for (const auto& v : versions) numbers.insert(v["version"].get<int>());
+  out.distinct_version_numbers = numbers.size();
+  return out;
 }
 
 }  // namespace entitle::api_testing

@@ -52,47 +52,15 @@ TEST_F(SharedServers, ASessionSignedInOnOneServerIsGoodOnTheOther) {
 
 TEST_F(SharedServers, ConcurrentEditsThroughBothServersLoseNothing) {
   Session a = login_at(a_->port(), "cw"), b = login_at(b_->port(), "county");
-  Json hh = Json::parse(sample_household());
-  auto first = a.c->Put("/api/households/QS-0001", a.headers(), hh.dump(), "application/json");
-  ASSERT_TRUE(first && first->status == 200) << (first ? first->body : "");
-  const std::string etag = first->get_header_value("ETag");
+  ConcurrentEdits e = edit_concurrently(a, a_->port(), b, b_->port());
+  ASSERT_TRUE(e.first_stored);
   // Both start from the same version, one through each server; each stores a different change with If-Match.
-  std::atomic<int> ok{0}, refused{0};
-  auto edit = [&](const Session& s, int port, const std::string& name) {
-    Json mine = hh;
-    mine["members"][0]["name"] = name;
-    httplib::Headers h = s.headers();
-    h.emplace("If-Match", etag);
-    httplib::Client c("127.0.0.1", port);
-    auto r = c.Put("/api/households/QS-0001", h, mine.dump(), "application/json");
-    if (r && r->status == 200) ++ok;
-    else if (r && r->status == 412) ++refused;
-  };
-  std::thread t1([&] { edit(a, a_->port(), "甲"); }), t2([&] { edit(b, b_->port(), "乙"); });
-  t1.join();
-  t2.join();
-  EXPECT_EQ(ok.load(), 1);
-  EXPECT_EQ(refused.load(), 1);
-
+  EXPECT_EQ(e.if_match_ok, 1);
+  EXPECT_EQ(e.if_match_refused, 1);
   // Without If-Match, 20 writers split over both servers each store a version of their own: all are kept.
-  auto before = Json::parse(a.c->Get("/api/households/QS-0001/versions", a.headers())->body).size();
-  std::vector<std::thread> writers;
-  std::atomic<int> stored{0};
-  for (int i = 0; i < 20; ++i)
-    writers.emplace_back([&, i] {
-      Json mine = hh;
-      mine["members"][0]["name"] = "成员" + std::to_string(i);
-      httplib::Client c("127.0.0.1", i % 2 ? b_->port() : a_->port());
-      auto r = c.Put("/api/households/QS-0001", a.headers(), mine.dump(), "application/json");
-      if (r && r->status == 200) ++stored;
-    });
-  for (auto& t : writers) t.join();
-  EXPECT_EQ(stored.load(), 20);
-  auto versions = Json::parse(b.c->Get("/api/households/QS-0001/versions", b.headers())->body);
-  EXPECT_EQ(versions.size(), before + 20);
-  std::set<int> numbers;
-  for (const auto& v : versions) numbers.insert(v["version"].get<int>());
-  EXPECT_EQ(numbers.size(), versions.size()) << "every version has a number of its own";
+  EXPECT_EQ(e.unconditioned_stored, 20);
+  EXPECT_EQ(e.versions_after, e.versions_before + 20);
+  EXPECT_EQ(e.distinct_version_numbers, e.versions_after) << "every version has a number of its own";
 }
 
 TEST_F(SharedServers, WhatOneServerDecidesTheOtherReads) {

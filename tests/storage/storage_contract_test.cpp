@@ -19,16 +19,12 @@
 #include "engine/storage/sqlite/sqlite_storage.hpp"
 #include "engine/storage/storage.hpp"
 #include "test_database.hpp"
+#include "../unit/helpers.hpp"
 
 using namespace entitle;
 using namespace entitle::testing;
 
 namespace {
-
-const LoadedRules& library() {
-  static auto l = load_rules(ENTITLE_RULES_DIR);
-  return *l;
-}
 
 /// The SQL connection under a Storage: for the tests that damage rows as an intruder with database access would.
 SqlConnection& raw(Storage& s) { return dynamic_cast<SqlStorage&>(s).sql(); }
@@ -55,6 +51,20 @@ std::string record(const std::string& id, const std::string& name) {
 
 std::vector<MemberRow> members(const std::string& name) {
   return {MemberRow{"P1", "self", "1960-05-01", "140521196005010011", name, 0}};
+}
+
+/// Stores household H1 (张三, by li) in a write transaction of its own; what became of it.
+HouseholdRepository::Put store_h1(Storage& db) {
+  WriteTransaction tx = db.begin_write();
+  HouseholdRepository::Put put = db.households().put("H1", "140521103000", "rural", record("H1", "张三"), members("张三"), 0, "li");
+  tx.commit();
+  return put;
+}
+
+/// The database's ledger verifies; the report is shown when it does not.
+void expect_intact(Storage& db) {
+  ledger::VerifyReport report = ledger::verify(db.ledger(), {});
+  EXPECT_TRUE(report.intact()) << ledger::render_report(report, db.location());
 }
 
 class StorageContract : public ::testing::TestWithParam<Backend> {};
@@ -103,11 +113,7 @@ TEST_P(StorageContract, ManyHouseholdsAtOnceAreStoredAsOneAfterAnother) {
   TestDatabase t(GetParam());
   auto db = open_storage(t.location());
   HouseholdRepository& h = db->households();
-  {
-    WriteTransaction tx = db->begin_write();
-    EXPECT_EQ(h.put("H1", "140521103000", "rural", record("H1", "张三"), members("张三"), 0, "li"), HouseholdRepository::Put::New);
-    tx.commit();
-  }
+  EXPECT_EQ(store_h1(*db), HouseholdRepository::Put::New);
   // H1 unchanged then changed, H2 new then changed again in the same call, a record whose text holds a tab, a
   // carriage return, a newline and a backslash before N (what PostgreSQL's COPY escapes, or reads as NULL), and more
   // households than one segment holds.
@@ -142,8 +148,7 @@ TEST_P(StorageContract, ManyHouseholdsAtOnceAreStoredAsOneAfterAnother) {
   EXPECT_EQ(h.search(HouseholdQuery{"王\\N五", {}, "", 50, 0}, total)[0].head_name, "王\\N五");
   EXPECT_EQ(h.search(HouseholdQuery{"M1", {}, "", 50, 0}, total).size(), 50u);
   EXPECT_EQ(total, 1200);
-  ledger::VerifyReport report = ledger::verify(db->ledger(), {});
-  EXPECT_TRUE(report.intact()) << ledger::render_report(report, db->location());
+  expect_intact(*db);
 }
 
 TEST_P(StorageContract, AFailedReadOrWriteLeavesTheConnectionUsable) {
@@ -169,12 +174,7 @@ TEST_P(StorageContract, AFailedReadOrWriteLeavesTheConnectionUsable) {
   }
   EXPECT_FALSE(db->in_transaction());
   EXPECT_EQ(db->households().count(), 0u);
-  {
-    WriteTransaction tx = db->begin_write();
-    EXPECT_EQ(db->households().put("H1", "140521103000", "rural", record("H1", "张三"), members("张三"), 0, "li"),
-              HouseholdRepository::Put::New);
-    tx.commit();
-  }
+  EXPECT_EQ(store_h1(*db), HouseholdRepository::Put::New);
   EXPECT_EQ(db->households().count(), 1u);
   // A large read left before its end, inside a read snapshot, and then the snapshot's other reads.
   db->ledger().in_snapshot([&] {
@@ -182,8 +182,7 @@ TEST_P(StorageContract, AFailedReadOrWriteLeavesTheConnectionUsable) {
     EXPECT_TRUE(st.step());
   });
   EXPECT_FALSE(db->in_transaction());
-  ledger::VerifyReport report = ledger::verify(db->ledger(), {});
-  EXPECT_TRUE(report.intact()) << ledger::render_report(report, db->location());
+  expect_intact(*db);
 }
 
 TEST_P(StorageContract, VersionsHistoryAndSearch) {
@@ -363,8 +362,7 @@ TEST_P(StorageContract, EveryDecisionOfALargeRunIsReadInKeyOrderInsideOrOutsideA
     tx.commit();
   }
   EXPECT_TRUE(db->households().get("H1"));
-  ledger::VerifyReport report = ledger::verify(db->ledger(), {});
-  EXPECT_TRUE(report.intact()) << ledger::render_report(report, db->location());
+  expect_intact(*db);
 }
 
 TEST_P(StorageContract, OneWholeDatabaseBatchAtATimeAndTheRefusedOneIsToldWho) {

@@ -42,11 +42,6 @@ struct TempDir {
 
 void write(const std::string& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
 
-const LoadedRules& library() {
-  static auto l = load_rules(ENTITLE_RULES_DIR);
-  return *l;
-}
-
 std::string person(const std::string& id, const std::string& relation, const std::string& birth, const std::string& extra = "") {
   return R"({"id":")" + id + R"(","relation":")" + relation + R"(","birth_date":")" + birth + "\"" + extra + "}";
 }

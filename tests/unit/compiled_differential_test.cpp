@@ -20,11 +20,6 @@ using namespace entitle::testing;
 
 namespace {
 
-const LoadedRules& library() {
-  static auto l = load_rules(ENTITLE_RULES_DIR);
-  return *l;
-}
-
 /// Decides `hh` both ways; returns whether the compiled form decided it. Fails the test on any difference.
 struct BothWays {
   explicit BothWays(const ir::RuleSet& rs) : rs(rs), plan(make_eval_plan(rs)), compiled(rs, plan), interpreter(rs) {

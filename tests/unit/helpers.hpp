@@ -14,6 +14,12 @@
 
 namespace entitle::testing {
 
+/// The standard library (rules/), loaded once per test program.
+inline const LoadedRules& library() {
+  static auto l = load_rules(ENTITLE_RULES_DIR);
+  return *l;
+}
+
 /// A compact household schema, enough for most tests.
 inline const char* kSchema = R"(
 enum area_kind { urban "城市", rural "农村" }

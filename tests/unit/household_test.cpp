@@ -157,11 +157,6 @@ bool loads(const ir::RuleSet& rs, const std::string& json, const LoadOptions& op
   return ok;
 }
 
-const LoadedRules& library() {
-  static auto l = load_rules(ENTITLE_RULES_DIR);
-  return *l;
-}
-
 std::string lib_household(const std::string& members, const std::string& extra = "") {
   return R"({"id":"H","region":"140521100000","area":"rural",)" + extra + R"("members":[)" + members + "]}";
 }

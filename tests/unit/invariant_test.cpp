@@ -14,11 +14,6 @@ using namespace entitle::testing;
 
 namespace {
 
-const LoadedRules& library() {
-  static auto l = load_rules(ENTITLE_RULES_DIR);
-  return *l;
-}
-
 const char* const kMonths[] = {"2021-03", "2023-06", "2025-12", "2026-01"};
 
 /// Generates 2,000 households of each county (fixed seeds) as they stand in each month — ages, cases in payment and

@@ -35,11 +35,6 @@ struct TempDir {
   std::string file(const std::string& name) const { return (path / name).string(); }
 };
 
-const LoadedRules& library() {
-  static auto l = load_rules(ENTITLE_RULES_DIR);
-  return *l;
-}
-
 std::int64_t scalar(SqliteStorage& db, const std::string& sql) { return db.db().execAndGet(sql).getInt64(); }
 std::string text(SqliteStorage& db, const std::string& sql) { return db.db().execAndGet(sql).getString(); }
 

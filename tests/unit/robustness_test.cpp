@@ -253,11 +253,6 @@ std::vector<InputError> errors_of(const ir::RuleSet& rs, const std::string& json
   return errors;
 }
 
-const LoadedRules& library() {
-  static auto l = load_rules(ENTITLE_RULES_DIR);
-  return *l;
-}
-
 }  // namespace
 
 TEST(Robustness, AHouseholdHasAtMost100Members) {
