@@ -167,6 +167,17 @@ inline Json error_of(const httplib::Result& r) {
   return j.is_object() && j.contains("error") ? j["error"] : Json::object();
 }
 
+/// The server's background job once it has stopped running (GET /api/batch polled for at most 30 s).
+inline Json batch_when_finished(const Session& s) {
+  Json status;
+  for (int i = 0; i < 600; ++i) {
+    status = Json::parse(s.c->Get("/api/batch", s.headers())->body);
+    if (status["state"] != "running") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return status;
+}
+
 /// What concurrent edits of the sample household QS-0001 did (ConcurrentEditsOfOneHouseholdLoseNothing and its
 /// two-server form): first `a` stores the sample; then `a` through `port_a` and `b` through `port_b` each store a
 /// different change with If-Match on that version at once; then 20 writers without If-Match, alternately through

@@ -266,12 +266,7 @@ TEST_F(Api, ACountyUserRunsABatchApprovesItAndTheHistoryShowsTheDecisionOfRecord
   ASSERT_EQ(cw.c->Put("/api/households/QS-0001", cw.headers(), sample_household(), "application/json")->status, 200);
   auto start = county.c->Post("/api/runs", county.headers(), R"({"period":"2026-02"})", "application/json");
   ASSERT_TRUE(start && start->status == 202) << (start ? start->body : "");
-  Json status;
-  for (int i = 0; i < 600; ++i) {
-    status = Json::parse(county.c->Get("/api/batch", county.headers())->body);
-    if (status["state"] != "running") break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  Json status = batch_when_finished(county);
   ASSERT_EQ(status["state"], "done") << status.dump();
   std::int64_t run = status["run"];
   EXPECT_EQ(cw.c->Post(("/api/runs/" + std::to_string(run) + "/approve").c_str(), cw.headers(), "", "application/json")->status, 403);
@@ -582,12 +577,7 @@ TEST_F(Api, BatchesAreRefusedWhileAnotherProcessHoldsTheBatchLockAndTheServersJo
       EXPECT_NE(said.find("，用户 county，entitle serve (进程 " + std::to_string(server_->pid()) + "，"), std::string::npos) << said;
     }
     kill(server_->pid(), SIGCONT);
-    Json status;
-    for (int i = 0; i < 600; ++i) {
-      status = Json::parse(county.c->Get("/api/batch", county.headers())->body);
-      if (status["state"] != "running") break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
+    Json status = batch_when_finished(county);
     ASSERT_EQ(status["state"], "done") << status.dump();
   }
   EXPECT_TRUE(caught) << "the server's batch always ended before the server could be stopped";

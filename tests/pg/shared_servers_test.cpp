@@ -77,12 +77,7 @@ TEST_F(SharedServers, WhatOneServerDecidesTheOtherReads) {
   Session county = login_at(b_->port(), "county");
   auto start = county.c->Post("/api/runs", county.headers(), R"({"period":"2026-02"})", "application/json");
   ASSERT_TRUE(start && start->status == 202) << (start ? start->body : "");
-  Json status;
-  for (int i = 0; i < 600; ++i) {
-    status = Json::parse(county.c->Get("/api/batch", county.headers())->body);
-    if (status["state"] != "running") break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  Json status = batch_when_finished(county);
   ASSERT_EQ(status["state"], "done") << status.dump();
   const std::string run = status["run"].dump();
   auto listed = a.c->Get("/api/runs/" + run, a.headers());
