@@ -359,7 +359,7 @@ std::size_t PgConnection::insert_rows(const SqlRows& rows) {
   const std::size_t width = rows.columns().size();
   if (rows.cells().size() % width != 0) throw std::logic_error("SqlRows for " + rows.table() + ": an unfinished row");
   std::string names;
-  for (const std::string& c : rows.columns()) names += (names.empty() ? "" : ", ") + c;
+  for (const std::string& c : rows.columns()) names += (names.empty() ? "\"" : ", \"") + c + "\"";
   const std::string sql = "COPY " + rows.table() + "(" + names + ") FROM STDIN";
   checked(conn_, PQexec(conn_, sql.c_str()), sql, true);
   std::string buffer;

@@ -1,88 +1,53 @@
-// sql_move.cpp — copying a case database row by row into an empty one: multi-row INSERTs of the source's columns by
-// name, in one write transaction of the target that adds no ledger entry of its own (the moved ledger is the record).
+// sql_move.cpp — copying a case database row by row into an empty one: the source's columns by name, written in bulk
+// (SqlConnection::insert_rows: COPY on PostgreSQL), in one write transaction of the target that adds no ledger entry of its own (the moved ledger is the record).
 #include "engine/storage/sql/sql_move.hpp"
 
 #include "engine/storage/sql/sql_connection.hpp"
+
+#include <optional>
+
+#include "engine/storage/sql/sql_rows.hpp"
 #include "engine/storage/sql/sql_storage.hpp"
 #include "engine/storage/storage_error.hpp"
 
 namespace entitle {
 namespace {
 
-constexpr int kRowsPerInsert = 200;
-
-std::string insert_sql(const std::string& table, const std::vector<std::string>& columns, int rows) {
-  std::string sql = "INSERT INTO " + table + " (";
-  for (std::size_t c = 0; c < columns.size(); ++c) sql += (c ? ", \"" : "\"") + columns[c] + "\"";
-  sql += ") VALUES ";
-  for (int r = 0; r < rows; ++r) {
-    sql += r ? ", (" : "(";
-    for (std::size_t c = 0; c < columns.size(); ++c) sql += c ? ", ?" : "?";
-    sql += ")";
-  }
-  return sql;
-}
-
-// One buffered value: NULL, an integer or text.
-struct Cell {
-  SqlType type = SqlType::Null;
-  std::int64_t integer = 0;
-  std::string text;
-};
+constexpr std::size_t kRowsPerWrite = 5000;
 
 std::int64_t copy_table(SqlConnection& from, SqlConnection& to, const std::string& table) {
   // The ledger in its order (an SQLite target keeps it as rowid order, which verify checks); the rest as stored.
   std::string order = table == "ledger_entries" ? " ORDER BY seq" : table == "ledger_items" ? " ORDER BY seq, subject"
                       : table == "audit_log"    ? " ORDER BY id" : "";
   SqlStatement read = SqlStatement::streamed(from, "SELECT * FROM " + table + order);
-  std::vector<std::string> columns;
-  std::vector<Cell> rows;  // kRowsPerInsert rows × columns, row-major
-  std::unique_ptr<SqlStatement> full;
+  std::optional<SqlRows> rows;  // the source's columns by name, written kRowsPerWrite rows at a time
   std::int64_t copied = 0, row_number = 0;
-  auto flush = [&](bool last) {
-    int n = columns.empty() ? 0 : static_cast<int>(rows.size() / columns.size());
-    if (n == 0) return;
-    SqlStatement* st = nullptr;
-    std::unique_ptr<SqlStatement> partial;
-    if (n == kRowsPerInsert && !last) {
-      if (!full) full = std::make_unique<SqlStatement>(to, insert_sql(table, columns, kRowsPerInsert));
-      full->reset();
-      st = full.get();
-    } else {
-      partial = std::make_unique<SqlStatement>(to, insert_sql(table, columns, n));
-      st = partial.get();
-    }
-    int p = 1;
-    for (const Cell& c : rows) {
-      if (c.type == SqlType::Null) st->bind_null(p++);
-      else if (c.type == SqlType::Integer) st->bind(p++, c.integer);
-      else st->bind(p++, c.text);
-    }
-    st->exec();
-    copied += n;
-    rows.clear();
-  };
   while (read.step()) {
     ++row_number;
-    if (columns.empty())
+    if (!rows) {
+      std::vector<std::string> columns;
       for (int c = 0; c < read.column_count(); ++c) columns.push_back(read.column(c).name());
+      rows.emplace(table, std::move(columns));
+    }
     for (int c = 0; c < read.column_count(); ++c) {
       SqlValue v = read.column(c);
-      Cell cell;
-      cell.type = v.type();
-      if (cell.type == SqlType::Integer) cell.integer = v.int64();
-      else if (cell.type == SqlType::Text) cell.text = v.text();
-      else if (cell.type != SqlType::Null)
-        throw StorageError("表 " + table + " 第 " + std::to_string(row_number) + " 行的 " + columns[static_cast<std::size_t>(c)] +
-                           " 列存有案件数据库不会存的" + (cell.type == SqlType::Real ? "浮点数" : "二进制值") + "，未迁移 (table " + table +
-                           ", row " + std::to_string(row_number) + ", column " + columns[static_cast<std::size_t>(c)] + ": a " +
-                           (cell.type == SqlType::Real ? "REAL" : "BLOB") +
-                           " value, which no case database stores; run entitle audit verify on the source)");
-      rows.push_back(std::move(cell));
+      switch (v.type()) {
+        case SqlType::Null: rows->add_null(); break;
+        case SqlType::Integer: rows->add(v.int64()); break;
+        case SqlType::Text: rows->add(v.bytes()); break;
+        default: {
+          const std::string& column = rows->columns()[static_cast<std::size_t>(c)];
+          const bool real = v.type() == SqlType::Real;
+          throw StorageError("表 " + table + " 第 " + std::to_string(row_number) + " 行的 " + column + " 列存有案件数据库不会存的" +
+                             (real ? "浮点数" : "二进制值") + "，未迁移 (table " + table + ", row " + std::to_string(row_number) +
+                             ", column " + column + ": a " + (real ? "REAL" : "BLOB") +
+                             " value, which no case database stores; run entitle audit verify on the source)");
+        }
+      }
     }
-    if (rows.size() == columns.size() * kRowsPerInsert) flush(false);
+    if (rows->row_count() == kRowsPerWrite) copied += static_cast<std::int64_t>(to.insert_rows(*rows)), rows->clear();
   }
-  flush(true);
+  if (rows) copied += static_cast<std::int64_t>(to.insert_rows(*rows));
   return copied;
 }
 

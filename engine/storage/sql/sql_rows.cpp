@@ -11,7 +11,7 @@ std::string SqlRows::insert_sql() const {
   std::string names, marks;
   for (const std::string& c : columns_) {
     if (!names.empty()) names += ", ", marks += ", ";
-    names += c;
+    names += "\"" + c + "\"";  // quoted: a column may be named like a keyword ("user")
     marks += '?';
   }
   return "INSERT INTO " + table_ + "(" + names + ") VALUES (" + marks + ")";

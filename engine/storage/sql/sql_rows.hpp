@@ -41,7 +41,7 @@ public:
   std::size_t row_count() const { return columns_.empty() ? 0 : cells_.size() / columns_.size(); }
   bool empty() const { return cells_.empty(); }
   void clear() { cells_.clear(); }
-  /// "INSERT INTO table(c1, c2, …) VALUES (?, ?, …)".
+  /// "INSERT INTO table(\"c1\", \"c2\", …) VALUES (?, ?, …)": the columns quoted.
   std::string insert_sql() const;
 
 private:
